@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { buildClassLabApp } from '../lib/class-lab-app';
+import { ConfigError } from '../lib/config';
+
+try {
+  buildClassLabApp().app.synth();
+} catch (error) {
+  // A bad setting is the student's to fix: say which, without a stack trace.
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,209 @@
+/**
+ * LabConfig: every setting of the kit, read from CDK context (`-c key=value` or cdk.json),
+ * typed, defaulted and validated in this one place. Bad values stop synthesis with one
+ * message that names the key, the value given and what is allowed, before any template
+ * is written and before any AWS call.
+ */
+
+/** The class modules, in the order the class teaches them. */
+export const CLASS_MODULES = ['ec2', 's3', 'route53', 'ecr', 'ecs'] as const;
+export type ClassModule = (typeof CLASS_MODULES)[number];
+
+/** Burstable families a sandbox account accepts, with the CPU architecture of each. */
+export const INSTANCE_FAMILIES: Readonly<Record<string, 'arm64' | 'x86_64'>> = {
+  t4g: 'arm64',
+  t3: 'x86_64',
+  t3a: 'x86_64',
+};
+/** Sizes up to large: what AWS Academy Learner Lab and similar sandboxes allow. */
+export const INSTANCE_SIZES = ['nano', 'micro', 'small', 'medium', 'large'] as const;
+
+/** The most instances a fleet may scale to (Learner Lab deactivates accounts past 20 running). */
+export const FLEET_LIMIT = 9;
+/** Longest student id: it feeds stack names, tags and the `<student>.class.internal` zone. */
+export const STUDENT_ID_MAX_LENGTH = 20;
+
+export interface FleetSize {
+  readonly min: number;
+  readonly desired: number;
+  readonly max: number;
+}
+
+export interface LabConfig {
+  /** Student id, when several students share one account; undefined for one student per account. */
+  readonly student?: string;
+  /** Class modules to deploy. */
+  readonly modules: ReadonlySet<ClassModule>;
+  /** EC2 instance type of the fleet, e.g. t4g.nano. */
+  readonly instanceType: string;
+  /** CPU architecture that follows from the instance type; the AMI is chosen for it. */
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly fleet: FleetSize;
+  /** Who may reach the load balancer. */
+  readonly allowedCidr: string;
+  /** Fixed AMI id for accounts that cannot read the public SSM AMI parameters. */
+  readonly amiId?: string;
+}
+
+/** One documented setting: its context key, default and what it accepts. */
+export interface SettingSpec {
+  readonly key: string;
+  readonly default: string;
+  readonly allowed: string;
+}
+
+/** Every context key the kit reads. Guides and tests use this list, never a copy of it. */
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    key: 'student',
+    default: '(none: one student per account)',
+    allowed: `lowercase letters, digits and hyphens, starting with a letter, at most ${STUDENT_ID_MAX_LENGTH} characters`,
+  },
+  { key: 'modules', default: CLASS_MODULES.join(','), allowed: `a comma list of ${CLASS_MODULES.join(', ')}` },
+  {
+    key: 'instanceType',
+    default: 't4g.nano',
+    allowed: `<family>.<size> with family ${Object.keys(INSTANCE_FAMILIES).join('|')} and size ${INSTANCE_SIZES.join('|')}`,
+  },
+  { key: 'fleetMin', default: '2', allowed: `a whole number, 1 <= fleetMin <= fleetDesired` },
+  { key: 'fleetDesired', default: '2', allowed: `a whole number, fleetMin <= fleetDesired <= fleetMax` },
+  { key: 'fleetMax', default: '4', allowed: `a whole number, fleetDesired <= fleetMax <= ${FLEET_LIMIT}` },
+  { key: 'allowedCidr', default: '0.0.0.0/0', allowed: 'an IPv4 CIDR block such as 203.0.113.0/24' },
+  { key: 'amiId', default: '(latest Amazon Linux 2023 from the public SSM parameter)', allowed: 'an AMI id such as ami-0123456789abcdef0' },
+];
+
+/** A setting the user got wrong. The app prints its message alone, without a stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid Class Lab settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads one context value; `app.node.tryGetContext` in the app, a plain object in tests. */
+export type ContextReader = (key: string) => unknown;
+
+/** Collects every problem so a student fixes them all in one go. */
+class Problems {
+  readonly list: string[] = [];
+
+  add(key: string, value: unknown, allowed: string): void {
+    this.list.push(`${key}: got ${JSON.stringify(value)}; allowed: ${allowed}`);
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ConfigError(this.list);
+  }
+}
+
+function allowedFor(key: string): string {
+  return SETTINGS.find((s) => s.key === key)!.allowed;
+}
+
+function readString(read: ContextReader, key: string): string | undefined {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value).trim();
+}
+
+function parseStudent(read: ContextReader, problems: Problems): string | undefined {
+  const student = readString(read, 'student');
+  if (student === undefined) return undefined;
+  const shape = new RegExp(`^[a-z](?:[a-z0-9-]{0,${STUDENT_ID_MAX_LENGTH - 2}}[a-z0-9])?$`);
+  if (!shape.test(student) || student.includes('--')) {
+    problems.add('student', student, `${allowedFor('student')}, not ending in a hyphen, no double hyphens`);
+    return undefined;
+  }
+  return student;
+}
+
+function parseModules(read: ContextReader, problems: Problems): Set<ClassModule> {
+  const raw = readString(read, 'modules');
+  if (raw === undefined || raw === 'all') return new Set(CLASS_MODULES);
+  const names = raw.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  const unknown = names.filter((m) => !(CLASS_MODULES as readonly string[]).includes(m));
+  if (names.length === 0 || unknown.length > 0) {
+    problems.add('modules', raw, allowedFor('modules'));
+    return new Set();
+  }
+  return new Set(names as ClassModule[]);
+}
+
+function parseInstanceType(read: ContextReader, problems: Problems): { instanceType: string; architecture: 'arm64' | 'x86_64' } {
+  const instanceType = readString(read, 'instanceType') ?? 't4g.nano';
+  const [family, size, ...rest] = instanceType.split('.');
+  const architecture = INSTANCE_FAMILIES[family];
+  if (!architecture || !(INSTANCE_SIZES as readonly string[]).includes(size) || rest.length > 0) {
+    problems.add('instanceType', instanceType, allowedFor('instanceType'));
+    return { instanceType: 't4g.nano', architecture: 'arm64' };
+  }
+  return { instanceType, architecture };
+}
+
+function parseWholeNumber(read: ContextReader, key: string, fallback: number, problems: Problems): number {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text)) {
+    problems.add(key, value, allowedFor(key));
+    return fallback;
+  }
+  return Number(text);
+}
+
+function parseFleet(read: ContextReader, problems: Problems): FleetSize {
+  const before = problems.list.length;
+  const min = parseWholeNumber(read, 'fleetMin', 2, problems);
+  const desired = parseWholeNumber(read, 'fleetDesired', 2, problems);
+  const max = parseWholeNumber(read, 'fleetMax', 4, problems);
+  if (problems.list.length === before) {
+    const given = { fleetMin: min, fleetDesired: desired, fleetMax: max };
+    if (min < 1) problems.add('fleetMin', min, allowedFor('fleetMin'));
+    else if (desired < min) problems.add('fleetDesired', given, allowedFor('fleetDesired'));
+    else if (max < desired || max > FLEET_LIMIT) problems.add('fleetMax', given, allowedFor('fleetMax'));
+  }
+  return { min, desired, max };
+}
+
+/** Parses a.b.c.d/n and insists on the network address, so the security group says what was meant. */
+function parseAllowedCidr(read: ContextReader, problems: Problems): string {
+  const cidr = readString(read, 'allowedCidr') ?? '0.0.0.0/0';
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : -1;
+  if (!match || octets.some((o) => o > 255) || prefix > 32) {
+    problems.add('allowedCidr', cidr, allowedFor('allowedCidr'));
+    return cidr;
+  }
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  if (network !== address) {
+    const networkText = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+    problems.add('allowedCidr', cidr, `a network address; did you mean ${networkText}/${prefix}?`);
+  }
+  return cidr;
+}
+
+function parseAmiId(read: ContextReader, problems: Problems): string | undefined {
+  const amiId = readString(read, 'amiId');
+  if (amiId !== undefined && !/^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(amiId)) {
+    problems.add('amiId', amiId, allowedFor('amiId'));
+  }
+  return amiId;
+}
+
+/** Reads and validates every setting; throws one ConfigError listing every problem. */
+export function loadLabConfig(read: ContextReader): LabConfig {
+  const problems = new Problems();
+  const config: LabConfig = {
+    student: parseStudent(read, problems),
+    modules: parseModules(read, problems),
+    ...parseInstanceType(read, problems),
+    fleet: parseFleet(read, problems),
+    allowedCidr: parseAllowedCidr(read, problems),
+    amiId: parseAmiId(read, problems),
+  };
+  problems.throwIfAny();
+  return config;
+}

@@ -1,0 +1,119 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, NestedStack, NestedStackProps, Tags } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { LabConfig } from '../config';
+import { acknowledge } from '../guardrails';
+import { LabNetwork } from '../lab-network';
+
+/** Path of the instance boot script; shellcheck checks this file in CI. */
+export const FLEET_USER_DATA_PATH = path.join(__dirname, 'ec2-fleet-user-data.sh');
+/** Health path of the instance web page, checked by the target group. */
+export const FLEET_HEALTH_PATH = '/health';
+/** Average CPU the scaling policy keeps the fleet at. */
+export const FLEET_CPU_TARGET_PERCENT = 50;
+/** Listener rule priority of the fleet: the last rule, so the fleet answers every path no other module claims. */
+export const FLEET_RULE_PRIORITY = 50000;
+
+export interface Ec2FleetProps extends NestedStackProps {
+  readonly config: LabConfig;
+  readonly network: LabNetwork;
+}
+
+/**
+ * Class module "AWS EC2 — Load Balancing, Auto Scaling Group": a fleet of instances
+ * in subnets without internet, behind the shared load balancer, kept healthy and
+ * sized by an Auto Scaling Group.
+ */
+export class Ec2Fleet extends NestedStack {
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  constructor(scope: Construct, id: string, props: Ec2FleetProps) {
+    super(scope, id, props);
+    const { config, network } = props;
+
+    // Instances: reachable only from the load balancer, no SSH, no public IPv4.
+    const securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
+      vpc: network.vpc,
+      description: 'Class Lab EC2 fleet: HTTP from the load balancer only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(
+      ec2.Peer.securityGroupId(network.loadBalancerSecurityGroup.securityGroupId),
+      ec2.Port.tcp(80),
+      'HTTP from the Class Lab load balancer',
+    );
+
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: new ec2.InstanceType(config.instanceType),
+      machineImage: fleetMachineImage(config),
+      userData: ec2.UserData.custom(fs.readFileSync(FLEET_USER_DATA_PATH, 'utf8')),
+      securityGroup,
+      requireImdsv2: true,
+      associatePublicIpAddress: false,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true, deleteOnTermination: true }),
+      }],
+    });
+
+    // Load balancing: the fleet answers every path that no other module claims.
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: network.vpc,
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.INSTANCE,
+      deregistrationDelay: Duration.seconds(10),
+      healthCheck: {
+        path: FLEET_HEALTH_PATH,
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 2,
+      },
+    });
+    new elbv2.ApplicationListenerRule(this, 'ListenerRule', {
+      listener: network.listener,
+      priority: FLEET_RULE_PRIORITY,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+
+    // Auto Scaling Group: replaces instances the load balancer finds unhealthy, scales on CPU.
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+      vpc: network.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      launchTemplate,
+      minCapacity: config.fleet.min,
+      desiredCapacity: config.fleet.desired,
+      maxCapacity: config.fleet.max,
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod: Duration.minutes(3),
+      }),
+      defaultInstanceWarmup: Duration.minutes(2),
+    });
+    this.targetGroup.addTarget(this.autoScalingGroup);
+    this.autoScalingGroup.scaleOnCpuUtilization('CpuTarget', {
+      targetUtilizationPercent: FLEET_CPU_TARGET_PERCENT,
+    });
+    acknowledge(this.autoScalingGroup, 'Annotation::@aws-cdk/aws-autoscaling:desiredCapacitySet', 'fleetDesired is a lab setting: a redeploy resetting the fleet to it is what the lab wants.');
+    acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3', 'Students watch scaling activity in the console during the lab; SNS notifications would go nowhere.');
+    Tags.of(this).add('class-module', 'ec2');
+  }
+}
+
+/** Amazon Linux 2023 for the instance type's architecture, or the AMI the settings name. */
+function fleetMachineImage(config: LabConfig): ec2.IMachineImage {
+  if (config.amiId) {
+    const imageId = config.amiId;
+    return { getImage: () => ({ imageId, osType: ec2.OperatingSystemType.LINUX, userData: ec2.UserData.forLinux() }) };
+  }
+  return ec2.MachineImage.latestAmazonLinux2023({
+    cpuType: config.architecture === 'arm64' ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+  });
+}

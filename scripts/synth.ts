@@ -1,0 +1,38 @@
+/**
+ * `npm run synth [-- -c key=value ...]`: synthesizes ClassLabStack offline, then says where
+ * the templates are and what `npx cdk deploy ClassLabStack` would create.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const OUTDIR = 'cdk.out';
+
+function synthesize(extraArgs: string[]): void {
+  const result = spawnSync('npx', ['cdk', 'synth', 'ClassLabStack', '--quiet', ...extraArgs], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Counts resources by type in every template of the assembly, nested ones included. */
+export function summarizeAssembly(outdir: string): { templates: Array<[string, number]>; byType: Map<string, number> } {
+  const templates: Array<[string, number]> = [];
+  const byType = new Map<string, number>();
+  for (const file of fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort()) {
+    const resources = Object.values<{ Type: string }>(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')).Resources ?? {});
+    templates.push([file, resources.length]);
+    for (const { Type } of resources) {
+      if (Type === 'AWS::CloudFormation::Stack' || Type === 'AWS::CDK::Metadata') continue;
+      byType.set(Type, (byType.get(Type) ?? 0) + 1);
+    }
+  }
+  return { templates, byType };
+}
+
+if (require.main === module) {
+  synthesize(process.argv.slice(2));
+  const { templates, byType } = summarizeAssembly(OUTDIR);
+  console.log(`\nTemplates written to ${path.resolve(OUTDIR)}:`);
+  for (const [file, count] of templates) console.log(`  ${file}  (${count} resources)`);
+  console.log('\n`npx cdk deploy ClassLabStack` would create:');
+  for (const [type, count] of [...byType.entries()].sort()) console.log(`  ${String(count).padStart(3)} x ${type}`);
+}

@@ -1,0 +1,105 @@
+import { CLASS_MODULES, ConfigError, loadLabConfig, SETTINGS } from '../lib/config';
+
+function load(context: Record<string, unknown>) {
+  return loadLabConfig((key) => context[key]);
+}
+
+function problemsOf(context: Record<string, unknown>): readonly string[] {
+  try {
+    load(context);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(context)}`);
+}
+
+describe('LabConfig defaults', () => {
+  test('give the documented lab: every module, two t4g.nano instances scaling to four, open to all', () => {
+    const config = load({});
+    expect(config.student).toBeUndefined();
+    expect([...config.modules]).toEqual([...CLASS_MODULES]);
+    expect(config.instanceType).toBe('t4g.nano');
+    expect(config.architecture).toBe('arm64');
+    expect(config.fleet).toEqual({ min: 2, desired: 2, max: 4 });
+    expect(config.allowedCidr).toBe('0.0.0.0/0');
+    expect(config.amiId).toBeUndefined();
+  });
+
+  test('every setting the code reads is documented in SETTINGS', () => {
+    const read: string[] = [];
+    loadLabConfig((key) => {
+      read.push(key);
+      return undefined;
+    });
+    expect(new Set(read)).toEqual(new Set(SETTINGS.map((s) => s.key)));
+  });
+});
+
+describe('LabConfig accepts', () => {
+  test.each([
+    ['t3.micro', 'x86_64'],
+    ['t3a.small', 'x86_64'],
+    ['t4g.large', 'arm64'],
+  ])('instanceType %s with the %s AMI', (instanceType, architecture) => {
+    expect(load({ instanceType }).architecture).toBe(architecture);
+  });
+
+  test('numbers given as strings (-c) or numbers (cdk.json)', () => {
+    expect(load({ fleetMin: '1', fleetDesired: 3, fleetMax: '9' }).fleet).toEqual({ min: 1, desired: 3, max: 9 });
+  });
+
+  test('a module subset, trimmed', () => {
+    expect([...load({ modules: 'ec2, s3' }).modules]).toEqual(['ec2', 's3']);
+  });
+
+  test('a student id, an AMI id and a CIDR', () => {
+    const config = load({ student: 'ana-02', amiId: 'ami-0123456789abcdef0', allowedCidr: '203.0.113.0/24' });
+    expect(config).toMatchObject({ student: 'ana-02', amiId: 'ami-0123456789abcdef0', allowedCidr: '203.0.113.0/24' });
+  });
+});
+
+describe('LabConfig rejects, naming the key, the value and what is allowed', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an upper-case student id', { student: 'Ana' }, /^student: got "Ana"; allowed: lowercase letters/],
+    ['a student id with a space', { student: 'ana b' }, /^student: got "ana b"/],
+    ['a student id ending in a hyphen', { student: 'ana-' }, /^student: got "ana-"/],
+    ['a student id too long for the names it feeds', { student: 'a'.repeat(21) }, /^student: got "a{21}"; allowed: .*at most 20 characters/],
+    ['an unknown module', { modules: 'ec2,lambda' }, /^modules: got "ec2,lambda"; allowed: a comma list of ec2, s3, route53, ecr, ecs/],
+    ['an empty module list', { modules: ',' }, /^modules: got ","/],
+    ['an unknown instance family', { instanceType: 'x9.nano' }, /^instanceType: got "x9.nano"; allowed: <family>.<size>/],
+    ['a too-large instance', { instanceType: 't3.xlarge' }, /^instanceType: got "t3.xlarge"/],
+    ['a non-numeric fleet size', { fleetMax: 'four' }, /^fleetMax: got "four"; allowed: a whole number/],
+    ['a negative fleet size', { fleetMin: '-1' }, /^fleetMin: got "-1"/],
+    ['a zero minimum', { fleetMin: '0', fleetDesired: '0' }, /^fleetMin: got 0; allowed: a whole number, 1 <= fleetMin/],
+    ['desired below min', { fleetMin: '3', fleetDesired: '2' }, /^fleetDesired: got {"fleetMin":3,"fleetDesired":2,"fleetMax":4}/],
+    ['max below desired', { fleetDesired: '3', fleetMax: '2' }, /^fleetMax: got .*fleetDesired <= fleetMax <= 9/],
+    ['max above the sandbox limit', { fleetMax: '10' }, /^fleetMax: got .*"fleetMax":10/],
+    ['a CIDR that is not one', { allowedCidr: 'my-office' }, /^allowedCidr: got "my-office"; allowed: an IPv4 CIDR/],
+    ['an octet over 255', { allowedCidr: '10.0.0.256/32' }, /^allowedCidr: got "10.0.0.256\/32"/],
+    ['a prefix over 32', { allowedCidr: '10.0.0.0/33' }, /^allowedCidr: got "10.0.0.0\/33"/],
+    ['host bits set', { allowedCidr: '203.0.113.7/24' }, /^allowedCidr: got "203.0.113.7\/24"; allowed: a network address; did you mean 203.0.113.0\/24\?/],
+    ['a malformed AMI id', { amiId: 'ami-xyz' }, /^amiId: got "ami-xyz"; allowed: an AMI id/],
+  ])('%s', (_name, context, message) => {
+    const problems = problemsOf(context);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  test('every problem at once, in one message', () => {
+    const error = (() => {
+      try {
+        load({ student: 'A', instanceType: 'm5.24xlarge' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toBe(
+      'Invalid Class Lab settings:\n' +
+        `  - ${error.problems[0]}\n` +
+        `  - ${error.problems[1]}`,
+    );
+  });
+});

@@ -1,0 +1,116 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { FLEET_CPU_TARGET_PERCENT, FLEET_HEALTH_PATH } from '../../lib/modules/ec2-fleet';
+import { resourcesOfType, synthLab } from '../support/synth';
+
+describe('EC2 module: load-balanced Auto Scaling fleet', () => {
+  const lab = synthLab();
+  const fleet = lab.template(lab.stack.fleet!);
+
+  test('uses a launch template with IMDSv2 required, no key pair, no public IPv4, encrypted root volume', () => {
+    fleet.resourceCountIs('AWS::EC2::LaunchTemplate', 1);
+    fleet.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 't4g.nano',
+        MetadataOptions: { HttpTokens: 'required' },
+        KeyName: Match.absent(),
+        NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false })],
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) })],
+      }),
+    });
+  });
+
+  test('never uses a launch configuration (new accounts cannot create them)', () => {
+    expect(resourcesOfType(lab, 'AWS::AutoScaling::LaunchConfiguration')).toHaveLength(0);
+  });
+
+  test('boots Amazon Linux 2023 for the instance architecture from the public SSM parameter', () => {
+    const parameters = JSON.stringify(fleet.toJSON().Parameters);
+    expect(parameters).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64');
+  });
+
+  test('ASG uses ELB health checks with a grace period, in subnets without internet', () => {
+    fleet.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      DesiredCapacity: '2',
+      MaxSize: '4',
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: Match.anyValue(),
+    });
+    const routes = resourcesOfType(lab, 'AWS::EC2::Route');
+    const isolatedSubnetIds = JSON.stringify(fleet.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(isolatedSubnetIds).toMatch(/fleetSubnet/);
+    // Only the public subnets have a default route (to the internet gateway), and there is no NAT.
+    expect(routes.every((r) => 'GatewayId' in r.Properties)).toBe(true);
+    expect(resourcesOfType(lab, 'AWS::EC2::NatGateway')).toHaveLength(0);
+  });
+
+  test('instances accept HTTP only from the load balancer security group, and nothing on port 22', () => {
+    const ingress = fleet.findResources('AWS::EC2::SecurityGroupIngress');
+    const inline = fleet.findResources('AWS::EC2::SecurityGroup');
+    const rules = [
+      ...Object.values(ingress).map((r) => r.Properties),
+      ...Object.values(inline).flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
+    ];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.CidrIp).toBeUndefined();
+      expect(rule.SourceSecurityGroupId).toBeDefined();
+      expect(rule.FromPort).toBe(80);
+      expect(rule.ToPort).toBe(80);
+    }
+    expect(JSON.stringify(rules)).toMatch(/LoadBalancerSecurityGroup/);
+  });
+
+  test('target group health-checks the health path', () => {
+    fleet.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: FLEET_HEALTH_PATH,
+      Port: 80,
+      TargetType: 'instance',
+    });
+  });
+
+  test('the shared listener forwards every unclaimed path to the fleet', () => {
+    fleet.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+      Actions: [Match.objectLike({ Type: 'forward', TargetGroupArn: Match.objectLike({ Ref: Match.stringLikeRegexp('TargetGroup') }) })],
+      ListenerArn: Match.objectLike({ Ref: Match.stringLikeRegexp('Listener|Http') }),
+    });
+  });
+
+  test('scales on average CPU with a target-tracking policy', () => {
+    fleet.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' },
+        TargetValue: FLEET_CPU_TARGET_PERCENT,
+      },
+    });
+  });
+});
+
+describe('EC2 module settings', () => {
+  test('an x86 instance type gets the x86 AMI', () => {
+    const lab = synthLab({ instanceType: 't3.micro', modules: 'ec2' }, { guardrails: false });
+    const fleet = lab.template(lab.stack.fleet!);
+    fleet.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: 't3.micro' }),
+    });
+    expect(JSON.stringify(fleet.toJSON().Parameters)).toContain('al2023-ami-kernel-6.1-x86_64');
+  });
+
+  test('an AMI override replaces the SSM parameter', () => {
+    const lab = synthLab({ amiId: 'ami-0123456789abcdef0', modules: 'ec2' }, { guardrails: false });
+    const fleet = lab.template(lab.stack.fleet!);
+    fleet.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: 'ami-0123456789abcdef0' }),
+    });
+    expect(JSON.stringify(fleet.toJSON().Parameters ?? {})).not.toContain('ami-amazon-linux-latest');
+  });
+
+  test('fleet sizes come from the settings', () => {
+    const lab = synthLab({ fleetMin: '1', fleetDesired: '3', fleetMax: '9', modules: 'ec2' }, { guardrails: false });
+    lab.template(lab.stack.fleet!).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '1', DesiredCapacity: '3', MaxSize: '9',
+    });
+  });
+});
