@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { ControlTowerGuardValidator } from './guard-validator';
 
 /**
  * Guardrails that run on every synth: cdk-nag's AwsSolutions pack and the CloudFormation
@@ -11,7 +11,7 @@ import { IConstruct } from 'constructs';
 export function addGuardrails(app: App): void {
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
-    new CfnGuardValidator({ controlTowerRulesEnabled: true }),
+    new ControlTowerGuardValidator(),
   );
 }
 
