@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NestedStack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { COURSE_TAG, MANAGED_BY_TAG, SOLO_STUDENT } from '../lib/class-lab-stack';
 import { normalizeTemplate, resourcesOfType, synthLab } from './support/synth';
@@ -90,6 +91,16 @@ describe('Guardrails', () => {
     const suppressed = plugins.flatMap((p) => p.suppressedViolations ?? []);
     expect(suppressed.length).toBeGreaterThan(0);
     for (const s of suppressed) expect(s.reason?.length ?? 0).toBeGreaterThan(40);
+  });
+
+  test('Guard checks the template of every nested stack, not only the root', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(lab.app.outdir, 'validation-report.json'), 'utf8'));
+    const guard = (report.pluginReports as Array<Record<string, any>>).find((p) => p.pluginName === 'cdk-validator-cfnguard')!;
+    const checkedTemplates = new Set<string>(guard.suppressedViolations.flatMap((s: Record<string, any>) =>
+      s.violatingConstructs.map((c: Record<string, any>) => c.cloudFormationResource.templatePath)));
+    const nestedTemplates = lab.stack.node.findAll().filter(NestedStack.isNestedStack).map((n) => n.templateFile);
+    expect(nestedTemplates).toContain(lab.stack.fleet!.templateFile);
+    for (const template of nestedTemplates) expect(checkedTemplates).toContain(template);
   });
 });
 
