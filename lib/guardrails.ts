@@ -29,7 +29,8 @@ export class GuardWithNestedStacks extends CfnGuardValidator {
   }
 }
 
-function nestedTemplatePaths(context: IPolicyValidationContextBeta1): string[] {
+/** Paths of the templates of every nested stack in the app, for the top-level templates CDK gives. */
+export function nestedTemplatePaths(context: Pick<IPolicyValidationContextBeta1, 'templatePaths' | 'appConstruct'>): string[] {
   const dirByTemplateFile = new Map(context.templatePaths.map((p) => [path.basename(p), path.dirname(p)]));
   return context.appConstruct.node.findAll()
     .filter((c): c is NestedStack => NestedStack.isNestedStack(c))
