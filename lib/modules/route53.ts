@@ -12,6 +12,8 @@ export type RecordLabel = (typeof RECORD_LABELS)[number];
 /**
  * Target groups the host names lead to: `web.<zone>` to the EC2 fleet, `app.<zone>` to the
  * ECS service. A module that is left out has no target, and gets no record and no rule.
+ * Each target group must already be attached to the shared listener by its own module's
+ * rule (the fleet's catch-all, the ECS path rule): this module only adds host-name rules.
  */
 export interface Route53Targets {
   readonly web?: elbv2.IApplicationTargetGroup;
@@ -94,9 +96,21 @@ export class Route53Zone extends NestedStack {
       listener: this.network.listener,
       priority: HOST_RULE_PRIORITIES[label],
       conditions: [elbv2.ListenerCondition.hostHeaders([name])],
-      action: elbv2.ListenerAction.forward([target]),
+      action: new ForwardToAttachedTargetGroup(target),
     });
     return { label, name, record, rule };
+  }
+}
+
+/**
+ * Forwards to a target group without registering it with the listener again. Its own module
+ * already did (that opens the security groups, and orders e.g. the ECS service after the
+ * attachment). Registering here too would make the ECS service wait for this module's rule
+ * while this module reads the ECS target group: a circular dependency between nested stacks.
+ */
+class ForwardToAttachedTargetGroup extends elbv2.ListenerAction {
+  constructor(targetGroup: elbv2.IApplicationTargetGroup) {
+    super({ type: 'forward', targetGroupArn: targetGroup.targetGroupArn });
   }
 }
 

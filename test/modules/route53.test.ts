@@ -1,4 +1,4 @@
-import { App, CfnElement, NestedStack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnResource, NestedStack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ClassLabStack } from '../../lib/class-lab-stack';
@@ -8,17 +8,27 @@ import { FLEET_RULE_PRIORITY } from '../../lib/modules/ec2-fleet';
 import { resourcesOfType, synthLab } from '../support/synth';
 
 /**
- * ClassLabStack with a target group standing in for the ECS service's, wired the way the
- * ECS module's will be: through route53Targets().
+ * ClassLabStack with a nested stack standing in for the ECS module: a target group attached by
+ * its own path rule, and a service that, like an ECS service, waits until its target group is
+ * attached to the load balancer. Wired the way the ECS module will be: through route53Targets().
  */
 class ClassLabStackWithApp extends ClassLabStack {
   protected override route53Targets(): Route53Targets {
-    const app = new elbv2.ApplicationTargetGroup(this, 'TestAppTargets', {
+    const ecsStandIn = new NestedStack(this, 'TestApp');
+    const app = new elbv2.ApplicationTargetGroup(ecsStandIn, 'Targets', {
       vpc: this.network.vpc,
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
     });
+    new elbv2.ApplicationListenerRule(ecsStandIn, 'PathRule', {
+      listener: this.network.listener,
+      priority: 100,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/app', '/app/*'])],
+      action: elbv2.ListenerAction.forward([app]),
+    });
+    const service = new CfnResource(ecsStandIn, 'Service', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    service.node.addDependency(app.loadBalancerAttached);
     return { ...super.route53Targets(), app };
   }
 }
@@ -27,7 +37,7 @@ function synthWithApp(context: Record<string, string>) {
   const app = new App({ context });
   const stack = new ClassLabStackWithApp(app, 'ClassLabStack', { config: loadLabConfig((key) => app.node.tryGetContext(key)) });
   const root = Template.fromStack(stack);
-  return { stack, root, route53: Template.fromStack(stack.route53!) };
+  return { stack, root, route53: Template.fromStack(stack.route53!), ecsStandIn: stack.node.findChild('TestApp') as NestedStack };
 }
 
 /** What the root stack passes for a parameter `{ Ref: <name> }` of a nested stack. */
@@ -113,15 +123,27 @@ describe('Route 53 module: a private zone with names for the shared load balance
 
 describe('Route 53 module with an app target (the ECS service)', () => {
   test('adds app.<zone>: an alias record and a host rule to the app target group', () => {
-    const { stack, root, route53 } = synthWithApp({});
+    const { stack, root, route53, ecsStandIn } = synthWithApp({});
     const record = onlyResource(route53, 'AWS::Route53::RecordSet', { Name: 'app.lab.class.internal.' });
     expect(record.Properties.AliasTarget).toEqual(onlyResource(route53, 'AWS::Route53::RecordSet', { Name: 'web.lab.class.internal.' }).Properties.AliasTarget);
     const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: HOST_RULE_PRIORITIES.app });
     expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['app.lab.class.internal'] } }]);
-    const testTargets = stack.node.findChild('TestAppTargets');
-    expect(passedToNested(stack, root, stack.route53!, rule.Properties.Actions[0].TargetGroupArn)).toEqual({ Ref: logicalIdOf(stack, testTargets) });
+    const appTargetGroup = passedToNested(stack, root, stack.route53!, rule.Properties.Actions[0].TargetGroupArn) as Record<string, any>;
+    expect(appTargetGroup['Fn::GetAtt'][0]).toBe(stack.getLogicalId(ecsStandIn.nestedStackResource as CfnElement));
+    expect(appTargetGroup['Fn::GetAtt'][1]).toMatch(/^Outputs\..*Targets/);
     root.hasOutput('AppRecordName', { Value: 'app.lab.class.internal' });
     root.hasOutput('WebRecordName', { Value: 'web.lab.class.internal' });
+  });
+
+  test('reads the app target group without making the ECS service wait for Route 53 (no circular dependency)', () => {
+    const { stack, root, ecsStandIn } = synthWithApp({});
+    const resources = root.toJSON().Resources;
+    const route53Id = stack.getLogicalId(stack.route53!.nestedStackResource as CfnElement);
+    const ecsId = stack.getLogicalId(ecsStandIn.nestedStackResource as CfnElement);
+    expect(resources[ecsId].DependsOn ?? []).not.toContain(route53Id);
+    expect(JSON.stringify(resources[route53Id].Properties.Parameters)).toContain(ecsId);
+    // The service still waits for its own path rule, in its own stack.
+    Template.fromStack(ecsStandIn).hasResource('AWS::CloudFormation::WaitConditionHandle', { DependsOn: [Match.stringLikeRegexp('PathRule')] });
   });
 
   test('without the fleet, the app record is the one to try', () => {
