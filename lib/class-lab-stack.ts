@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { ClassModule, LabConfig } from './config';
 import { LabNetwork } from './lab-network';
 import { Ec2Fleet } from './modules/ec2-fleet';
+import { Route53Targets, Route53Zone } from './modules/route53';
+import { S3Storage } from './modules/s3';
 
 /** Tag values every resource of the kit carries; the instructor tooling selects by them. */
 export const COURSE_TAG = 'class-03';
@@ -23,6 +25,8 @@ export class ClassLabStack extends Stack {
   readonly config: LabConfig;
   readonly network: LabNetwork;
   readonly fleet?: Ec2Fleet;
+  readonly s3?: S3Storage;
+  readonly route53?: Route53Zone;
 
   constructor(scope: Construct, id: string, props: ClassLabStackProps) {
     super(scope, id, {
@@ -47,6 +51,60 @@ export class ClassLabStack extends Stack {
       new CfnOutput(this, 'FleetLoadUrl', {
         value: `${this.network.url}/load?seconds=300`,
         description: 'Puts five minutes of CPU load on the instance that answers (scaling exercise)',
+      });
+    }
+
+    if (this.has('s3')) {
+      this.s3 = new S3Storage(this, 'S3');
+      new CfnOutput(this, 'BucketName', {
+        value: this.s3.bucket.bucketName,
+        description: 'Your private, versioned lab bucket',
+      });
+      new CfnOutput(this, 'BucketCopyCommand', {
+        value: this.s3.copyCommand,
+        description: 'Uploads a local file to your bucket (run it again after editing the file to make a second version)',
+      });
+      new CfnOutput(this, 'BucketShareCommand', {
+        value: this.s3.shareCommand,
+        description: 'Prints a link to the uploaded object that works for one hour without credentials (the bucket stays private)',
+      });
+    }
+
+    // Route 53 comes after the modules whose targets it names.
+    if (this.has('route53')) {
+      this.route53 = new Route53Zone(this, 'Route53', {
+        zone: props.config.zone,
+        network: this.network,
+        targets: this.route53Targets(),
+      });
+      this.addRoute53Outputs(this.route53);
+    }
+  }
+
+  /** What the Route 53 host names lead to: the target group of each module that is deployed. */
+  protected route53Targets(): Route53Targets {
+    return { web: this.fleet?.targetGroup };
+  }
+
+  private addRoute53Outputs(route53: Route53Zone): void {
+    new CfnOutput(this, 'HostedZoneName', {
+      value: route53.zoneName,
+      description: route53.isPrivate ? 'Private hosted zone of the lab VPC (resolves only inside the VPC)' : 'Your public hosted zone (the kit only adds records to it)',
+    });
+    new CfnOutput(this, 'HostedZoneId', { value: route53.zone.hostedZoneId, description: 'Id of the hosted zone' });
+    if (route53.records.web) {
+      new CfnOutput(this, 'WebRecordName', { value: route53.records.web.name, description: 'Alias record for the load balancer that reaches the EC2 fleet' });
+    }
+    if (route53.records.app) {
+      new CfnOutput(this, 'AppRecordName', { value: route53.records.app.name, description: 'Alias record for the load balancer that reaches the ECS service' });
+    }
+    const tryCommand = route53.tryCommand;
+    if (tryCommand) {
+      new CfnOutput(this, 'TryRecordCommand', {
+        value: tryCommand,
+        description: route53.isPrivate
+          ? 'Asks the load balancer for a record by host name (a private zone resolves only inside the VPC)'
+          : 'Opens a record of your public zone',
       });
     }
   }

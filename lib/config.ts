@@ -23,6 +23,17 @@ export const FLEET_LIMIT = 9;
 /** Longest student id: it feeds stack names, tags and the `<student>.class.internal` zone. */
 export const STUDENT_ID_MAX_LENGTH = 20;
 
+/** Domain under which the default private hosted zone is named: `<student>.class.internal`. */
+export const PRIVATE_ZONE_DOMAIN = 'class.internal';
+/** Zone label when no student is set: `lab.class.internal`. */
+export const SOLO_ZONE_LABEL = 'lab';
+/** Labels of the records the Route 53 module creates inside the zone: web.<zone>, app.<zone>. */
+export const RECORD_LABELS = ['web', 'app'] as const;
+/** Longest DNS name Route 53 accepts, in characters, without the trailing dot. */
+export const DNS_NAME_MAX_LENGTH = 253;
+/** Longest zone name that still leaves room for every record label in front of it. */
+export const ZONE_NAME_MAX_LENGTH = DNS_NAME_MAX_LENGTH - Math.max(...RECORD_LABELS.map((l) => l.length + 1));
+
 export interface FleetSize {
   readonly min: number;
   readonly desired: number;
@@ -43,6 +54,19 @@ export interface LabConfig {
   readonly allowedCidr: string;
   /** Fixed AMI id for accounts that cannot read the public SSM AMI parameters. */
   readonly amiId?: string;
+  /** Hosted zone of the Route 53 module. */
+  readonly zone: LabZone;
+}
+
+/**
+ * The hosted zone the Route 53 module writes its records into: a private zone the kit creates
+ * (the default), or an existing public zone the kit only adds records to.
+ */
+export interface LabZone {
+  /** Zone name without the trailing dot, lower case, e.g. `ana.class.internal`. */
+  readonly name: string;
+  /** Id of an existing public hosted zone (without `/hostedzone/`); undefined for the private zone. */
+  readonly publicZoneId?: string;
 }
 
 /** One documented setting: its context key, default and what it accepts. */
@@ -70,6 +94,16 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'fleetMax', default: '4', allowed: `a whole number, fleetDesired <= fleetMax <= ${FLEET_LIMIT}` },
   { key: 'allowedCidr', default: '0.0.0.0/0', allowed: 'an IPv4 CIDR block such as 203.0.113.0/24' },
   { key: 'amiId', default: '(latest Amazon Linux 2023 from the public SSM parameter)', allowed: 'an AMI id such as ami-0123456789abcdef0' },
+  {
+    key: 'zoneName',
+    default: `<student>.${PRIVATE_ZONE_DOMAIN} (${SOLO_ZONE_LABEL}.${PRIVATE_ZONE_DOMAIN} without a student)`,
+    allowed: `a DNS name such as ana.example.com: at least two dot-separated labels of letters, digits and hyphens (each 1-63 characters, no hyphen at either end, the last one starting with a letter), at most ${ZONE_NAME_MAX_LENGTH} characters so that ${RECORD_LABELS.map((l) => `${l}.<zoneName>`).join(' and ')} stay inside the zone and within ${DNS_NAME_MAX_LENGTH} characters`,
+  },
+  {
+    key: 'publicZoneId',
+    default: '(none: the kit creates a private hosted zone in the lab VPC)',
+    allowed: 'the id of an existing public hosted zone, such as Z0123456789ABCDEFGHIJ (a /hostedzone/ prefix is accepted), given together with its zoneName',
+  },
 ];
 
 /** A setting the user got wrong. The app prints its message alone, without a stack trace. */
@@ -88,7 +122,8 @@ class Problems {
   readonly list: string[] = [];
 
   add(key: string, value: unknown, allowed: string): void {
-    this.list.push(`${key}: got ${JSON.stringify(value)}; allowed: ${allowed}`);
+    const given = value === undefined ? 'nothing' : JSON.stringify(value);
+    this.list.push(`${key}: got ${given}; allowed: ${allowed}`);
   }
 
   throwIfAny(): void {
@@ -193,16 +228,66 @@ function parseAmiId(read: ContextReader, problems: Problems): string | undefined
   return amiId;
 }
 
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Whether a lower-case name without trailing dot is a zone name Route 53 accepts and the records fit in. */
+function isZoneName(name: string): boolean {
+  const labels = name.split('.');
+  return (
+    labels.length >= 2 &&
+    name.length <= ZONE_NAME_MAX_LENGTH &&
+    labels.every((label) => DNS_LABEL.test(label)) &&
+    /^[a-z]/.test(labels[labels.length - 1])
+  );
+}
+
+/** The zone id as Route 53 prints it in `list-hosted-zones` (`/hostedzone/Z…`) or bare. */
+function parsePublicZoneId(read: ContextReader, problems: Problems): string | undefined {
+  const raw = readString(read, 'publicZoneId');
+  if (raw === undefined) return undefined;
+  const id = raw.replace(/^\/?hostedzone\//, '');
+  if (!/^Z[A-Z0-9]{1,31}$/.test(id)) {
+    problems.add('publicZoneId', raw, allowedFor('publicZoneId'));
+    return undefined;
+  }
+  return id;
+}
+
+/**
+ * Zone name: given, or derived from the student id for the private zone. DNS names are
+ * case-insensitive and may end in a dot, so `Example.COM.` means `example.com`. A public
+ * zone id needs its name: records are written into the zone without looking it up.
+ */
+function parseZone(read: ContextReader, student: string | undefined, problems: Problems): LabZone {
+  const publicZoneId = parsePublicZoneId(read, problems);
+  const raw = readString(read, 'zoneName');
+  const fallback = `${student ?? SOLO_ZONE_LABEL}.${PRIVATE_ZONE_DOMAIN}`;
+  if (raw === undefined) {
+    if (readString(read, 'publicZoneId') !== undefined) {
+      problems.add('zoneName', undefined, `the name of the public hosted zone that publicZoneId names (e.g. example.com); required with publicZoneId`);
+    }
+    return { name: fallback, publicZoneId };
+  }
+  const name = raw.toLowerCase().replace(/\.$/, '');
+  if (!isZoneName(name)) {
+    problems.add('zoneName', raw, allowedFor('zoneName'));
+    return { name: fallback, publicZoneId };
+  }
+  return { name, publicZoneId };
+}
+
 /** Reads and validates every setting; throws one ConfigError listing every problem. */
 export function loadLabConfig(read: ContextReader): LabConfig {
   const problems = new Problems();
+  const student = parseStudent(read, problems);
   const config: LabConfig = {
-    student: parseStudent(read, problems),
+    student,
     modules: parseModules(read, problems),
     ...parseInstanceType(read, problems),
     fleet: parseFleet(read, problems),
     allowedCidr: parseAllowedCidr(read, problems),
     amiId: parseAmiId(read, problems),
+    zone: parseZone(read, student, problems),
   };
   problems.throwIfAny();
   return config;

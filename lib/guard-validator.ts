@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
+import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, NestedStack, PolicyValidationPluginReportBeta1, Stack } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 
 const CONTROL_TOWER_RULES = path.join(
@@ -60,8 +60,30 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
   }
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const rules = this.relevantRuleFiles(context.templatePaths);
+    // CDK hands plugins the top-level templates only; each class module is a nested stack.
+    const templatePaths = [...new Set([...context.templatePaths, ...nestedTemplatePaths(context)])];
+    const rules = this.relevantRuleFiles(templatePaths);
     if (rules.length === 0) return { success: true, violations: [] };
-    return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
+    return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate({ ...context, templatePaths });
   }
+}
+
+/**
+ * CDK maps findings in nested templates back to constructs by template file and logical id,
+ * so acknowledgements work there as for the root stack.
+ */
+/** Paths of the templates of every nested stack in the app, for the top-level templates CDK gives. */
+export function nestedTemplatePaths(context: Pick<IPolicyValidationContextBeta1, 'templatePaths' | 'appConstruct'>): string[] {
+  const dirByTemplateFile = new Map(context.templatePaths.map((p) => [path.basename(p), path.dirname(p)]));
+  return context.appConstruct.node.findAll()
+    .filter((c): c is NestedStack => NestedStack.isNestedStack(c))
+    .flatMap((nested) => {
+      const dir = dirByTemplateFile.get(topLevelStackOf(nested).templateFile);
+      const templatePath = dir && path.join(dir, nested.templateFile);
+      return templatePath && fs.existsSync(templatePath) ? [templatePath] : [];
+    });
+}
+
+function topLevelStackOf(stack: Stack): Stack {
+  return NestedStack.isNestedStack(stack) && stack.nestedStackParent ? topLevelStackOf(stack.nestedStackParent) : stack;
 }

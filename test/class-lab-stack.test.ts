@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NestedStack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { COURSE_TAG, MANAGED_BY_TAG, SOLO_STUDENT } from '../lib/class-lab-stack';
+import { nestedTemplatePaths } from '../lib/guard-validator';
 import { normalizeTemplate, resourcesOfType, synthLab } from './support/synth';
 
 const lab = synthLab();
@@ -17,8 +19,8 @@ describe('ClassLabStack', () => {
 
   test('every class module is a nested stack of ClassLabStack', () => {
     const nested = Object.keys(lab.root.findResources('AWS::CloudFormation::Stack'));
-    expect(nested).toEqual(expect.arrayContaining([expect.stringMatching(/^Ec2Fleet/)]));
-    expect(lab.stack.fleet?.nestedStackParent).toBe(lab.stack);
+    expect(nested).toEqual(expect.arrayContaining([expect.stringMatching(/^Ec2Fleet/), expect.stringMatching(/^S3/), expect.stringMatching(/^Route53/)]));
+    for (const module of [lab.stack.fleet, lab.stack.s3, lab.stack.route53]) expect(module?.nestedStackParent).toBe(lab.stack);
   });
 
   test('one VPC over two AZs, no NAT gateway, one internet-facing ALB with an HTTP :80 listener', () => {
@@ -90,6 +92,24 @@ describe('Guardrails', () => {
     const suppressed = plugins.flatMap((p) => p.suppressedViolations ?? []);
     expect(suppressed.length).toBeGreaterThan(0);
     for (const s of suppressed) expect(s.reason?.length ?? 0).toBeGreaterThan(40);
+  });
+
+  test('Guard is given the template of every nested stack, not only the root', () => {
+    const outdir = lab.app.outdir;
+    const nestedTemplates = lab.stack.node.findAll().filter(NestedStack.isNestedStack).map((n) => path.join(outdir, n.templateFile));
+    expect(nestedTemplates.length).toBeGreaterThanOrEqual(3);
+    const given = nestedTemplatePaths({ templatePaths: [path.join(outdir, lab.stack.templateFile)], appConstruct: lab.app });
+    expect(given.sort()).toEqual(nestedTemplates.sort());
+  });
+
+  test('Guard findings in nested stacks are reported and acknowledged on their constructs', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(lab.app.outdir, 'validation-report.json'), 'utf8'));
+    const guard = (report.pluginReports as Array<Record<string, any>>).find((p) => p.pluginName === 'cdk-validator-cfnguard')!;
+    const acknowledged = guard.suppressedViolations.flatMap((s: Record<string, any>) =>
+      s.violatingConstructs.map((c: Record<string, any>) => [c.cloudFormationResource.templatePath, c.constructPath]));
+    for (const module of [lab.stack.fleet!, lab.stack.s3!]) {
+      expect(acknowledged).toEqual(expect.arrayContaining([[module.templateFile, expect.stringMatching(`^${module.node.path}/`)]]));
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { CLASS_MODULES, ConfigError, loadLabConfig, SETTINGS } from '../lib/config';
+import { CLASS_MODULES, ConfigError, DNS_NAME_MAX_LENGTH, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../lib/config';
 
 function load(context: Record<string, unknown>) {
   return loadLabConfig((key) => context[key]);
@@ -24,6 +24,11 @@ describe('LabConfig defaults', () => {
     expect(config.fleet).toEqual({ min: 2, desired: 2, max: 4 });
     expect(config.allowedCidr).toBe('0.0.0.0/0');
     expect(config.amiId).toBeUndefined();
+    expect(config.zone).toEqual({ name: 'lab.class.internal', publicZoneId: undefined });
+  });
+
+  test('name the private zone after the student', () => {
+    expect(load({ student: 'ana-02' }).zone).toEqual({ name: 'ana-02.class.internal', publicZoneId: undefined });
   });
 
   test('every setting the code reads is documented in SETTINGS', () => {
@@ -57,6 +62,24 @@ describe('LabConfig accepts', () => {
     const config = load({ student: 'ana-02', amiId: 'ami-0123456789abcdef0', allowedCidr: '203.0.113.0/24' });
     expect(config).toMatchObject({ student: 'ana-02', amiId: 'ami-0123456789abcdef0', allowedCidr: '203.0.113.0/24' });
   });
+
+  test('a zone name, case and trailing dot normalized (DNS names are case-insensitive)', () => {
+    expect(load({ zoneName: 'Lab.Example.COM.' }).zone).toEqual({ name: 'lab.example.com', publicZoneId: undefined });
+    expect(load({ zoneName: 'x-1.lab.example.com' }).zone.name).toBe('x-1.lab.example.com');
+  });
+
+  test('the longest zone name that still holds web.<zone> and app.<zone>', () => {
+    const name = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}`;
+    expect(name).toHaveLength(ZONE_NAME_MAX_LENGTH);
+    expect(`web.${name}`).toHaveLength(DNS_NAME_MAX_LENGTH);
+    expect(load({ zoneName: name }).zone.name).toBe(name);
+  });
+
+  test('a public zone id with its name, bare or as list-hosted-zones prints it', () => {
+    expect(load({ publicZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }).zone)
+      .toEqual({ name: 'example.com', publicZoneId: 'Z0123456789ABCDEFGHIJ' });
+    expect(load({ publicZoneId: '/hostedzone/Z1D633PJN98FT9', zoneName: 'example.com' }).zone.publicZoneId).toBe('Z1D633PJN98FT9');
+  });
 });
 
 describe('LabConfig rejects, naming the key, the value and what is allowed', () => {
@@ -80,6 +103,17 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
     ['a prefix over 32', { allowedCidr: '10.0.0.0/33' }, /^allowedCidr: got "10.0.0.0\/33"/],
     ['host bits set', { allowedCidr: '203.0.113.7/24' }, /^allowedCidr: got "203.0.113.7\/24"; allowed: a network address; did you mean 203.0.113.0\/24\?/],
     ['a malformed AMI id', { amiId: 'ami-xyz' }, /^amiId: got "ami-xyz"; allowed: an AMI id/],
+    ['a zone name with an underscore', { zoneName: 'my_lab.example.com' }, /^zoneName: got "my_lab.example.com"; allowed: a DNS name/],
+    ['a zone name of one label', { zoneName: 'lab' }, /^zoneName: got "lab"; allowed: .*at least two dot-separated labels/],
+    ['a zone name with an empty label', { zoneName: 'lab..example.com' }, /^zoneName: got "lab..example.com"/],
+    ['a zone name label starting with a hyphen', { zoneName: '-lab.example.com' }, /^zoneName: got "-lab.example.com"/],
+    ['a zone name label over 63 characters', { zoneName: `${'a'.repeat(64)}.com` }, /^zoneName: got "a{64}.com"; allowed: .*each 1-63 characters/],
+    ['a zone name ending in a number (an IP address, not a zone)', { zoneName: '10.0.0.1' }, /^zoneName: got "10.0.0.1"; allowed: .*the last one starting with a letter/],
+    ['a zone name so long that web.<zone> would fall outside it', { zoneName: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}` },
+      /^zoneName: got "a{63}\.b{63}\.c{63}\.d{58}"; allowed: .*at most 249 characters so that web.<zoneName> and app.<zoneName> stay inside the zone and within 253 characters/],
+    ['a public zone id without its zone name', { publicZoneId: 'Z0123456789ABCDEFGHIJ' }, /^zoneName: got nothing; allowed: the name of the public hosted zone that publicZoneId names .*; required with publicZoneId/],
+    ['a malformed public zone id', { publicZoneId: 'example.com', zoneName: 'example.com' }, /^publicZoneId: got "example.com"; allowed: the id of an existing public hosted zone, such as Z0123456789ABCDEFGHIJ/],
+    ['a public zone id in lower case', { publicZoneId: 'z0123456789abcdefghij', zoneName: 'example.com' }, /^publicZoneId: got "z0123456789abcdefghij"/],
   ])('%s', (_name, context, message) => {
     const problems = problemsOf(context);
     expect(problems).toHaveLength(1);

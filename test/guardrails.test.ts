@@ -26,6 +26,6 @@ describe('ControlTowerGuardValidator', () => {
     const files = new ControlTowerGuardValidator().relevantRuleFiles(templatePaths);
     expect(files.some((f) => f.includes(`${path.sep}ec2${path.sep}`))).toBe(true);
     expect(files.some((f) => f.includes(`${path.sep}elasticloadbalancing${path.sep}`))).toBe(true);
-    expect(files.some((f) => f.includes(`${path.sep}rds${path.sep}`))).toBe(false);
+    expect(files.some((f) => f.includes(`${path.sep}dynamodb${path.sep}`))).toBe(false);
   });
 });
