@@ -5,6 +5,9 @@ import { LabNetwork } from './lab-network';
 import { Ec2Fleet } from './modules/ec2-fleet';
 import { Route53Targets, Route53Zone } from './modules/route53';
 import { S3Storage } from './modules/s3';
+import { EcrRepository } from './modules/ecr';
+import { EcsService } from './modules/ecs';
+import { SAMPLE_APP_BASE_PATH } from './sample-app';
 
 /** Tag values every resource of the kit carries; the instructor tooling selects by them. */
 export const COURSE_TAG = 'class-03';
@@ -27,6 +30,8 @@ export class ClassLabStack extends Stack {
   readonly fleet?: Ec2Fleet;
   readonly s3?: S3Storage;
   readonly route53?: Route53Zone;
+  readonly ecrRepository?: EcrRepository;
+  readonly ecsService?: EcsService;
 
   constructor(scope: Construct, id: string, props: ClassLabStackProps) {
     super(scope, id, {
@@ -70,6 +75,20 @@ export class ClassLabStack extends Stack {
       });
     }
 
+    if (this.has('ecr')) {
+      this.ecrRepository = new EcrRepository(this, 'EcrRepository', { config: props.config });
+      this.addEcrOutputs(this.ecrRepository);
+    }
+
+    if (this.has('ecs')) {
+      this.ecsService = new EcsService(this, 'EcsService', {
+        config: props.config,
+        network: this.network,
+        repository: this.ecrRepository?.repository,
+      });
+      this.addEcsOutputs(this.ecsService);
+    }
+
     // Route 53 comes after the modules whose targets it names.
     if (this.has('route53')) {
       this.route53 = new Route53Zone(this, 'Route53', {
@@ -83,7 +102,7 @@ export class ClassLabStack extends Stack {
 
   /** What the Route 53 host names lead to: the target group of each module that is deployed. */
   protected route53Targets(): Route53Targets {
-    return { web: this.fleet?.targetGroup };
+    return { web: this.fleet?.targetGroup, app: this.ecsService?.targetGroup };
   }
 
   private addRoute53Outputs(route53: Route53Zone): void {
@@ -107,6 +126,38 @@ export class ClassLabStack extends Stack {
           : 'Opens a record of your public zone',
       });
     }
+  }
+
+  private addEcrOutputs(ecr: EcrRepository): void {
+    new CfnOutput(this, 'RepositoryUri', {
+      value: ecr.repository.repositoryUri,
+      description: 'Private ECR repository for the sample app image',
+    });
+    new CfnOutput(this, 'EcrLoginCommand', {
+      value: ecr.loginCommand,
+      description: 'Logs Docker in to the ECR registry (the token lasts 12 hours)',
+    });
+    new CfnOutput(this, 'EcrTagCommand', {
+      value: ecr.tagCommand,
+      description: `Names the local image for the repository (tag ${ecr.tag}: the imageTag setting, or the first image's tag before it is set)`,
+    });
+    new CfnOutput(this, 'EcrPushCommand', {
+      value: ecr.pushCommand,
+      description: 'Uploads the tagged image to the repository',
+    });
+  }
+
+  private addEcsOutputs(app: EcsService): void {
+    new CfnOutput(this, 'AppUrl', {
+      value: `${this.network.url}${SAMPLE_APP_BASE_PATH}`,
+      description: 'The ECS service behind the shared load balancer',
+    });
+    new CfnOutput(this, 'EcsClusterName', { value: app.cluster.clusterName, description: 'ECS cluster of the lab' });
+    new CfnOutput(this, 'EcsServiceName', { value: app.service.serviceName, description: 'Fargate service that runs the app' });
+    new CfnOutput(this, 'AppImage', {
+      value: app.imageName,
+      description: 'Image the service runs: the public placeholder, or the ECR repository at imageTag',
+    });
   }
 
   /** Whether the settings include this class module. */

@@ -33,6 +33,44 @@ export const RECORD_LABELS = ['web', 'app'] as const;
 export const DNS_NAME_MAX_LENGTH = 253;
 /** Longest zone name that still leaves room for every record label in front of it. */
 export const ZONE_NAME_MAX_LENGTH = DNS_NAME_MAX_LENGTH - Math.max(...RECORD_LABELS.map((l) => l.length + 1));
+/**
+ * The task sizes Fargate accepts on Linux: CPU units (1024 = 1 vCPU) and, for each, the
+ * memory sizes in MiB. Anything else fails only at deploy time, so it is checked here.
+ */
+export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+/** Docker's grammar for an image tag: what `docker tag` and ECR accept. */
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function range(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let v = from; v <= to; v += step) values.push(v);
+  return values;
+}
+
+/** What appMemory may be for one appCpu, for error messages and the settings table. */
+export function fargateMemoryChoices(cpu: number): string {
+  const sizes = FARGATE_TASK_SIZES[cpu];
+  const step = sizes[1] - sizes[0];
+  return sizes.length > 3 && sizes.every((m, i) => i === 0 || m - sizes[i - 1] === step)
+    ? `${sizes[0]} to ${sizes[sizes.length - 1]} in steps of ${step}`
+    : sizes.join(', ');
+}
+
+/** CPU size and memory of the ECS service's Fargate task. */
+export interface AppTaskSize {
+  /** CPU units: 256 = 0.25 vCPU. */
+  readonly cpu: number;
+  /** MiB. */
+  readonly memoryMiB: number;
+}
 
 export interface FleetSize {
   readonly min: number;
@@ -56,6 +94,13 @@ export interface LabConfig {
   readonly amiId?: string;
   /** Hosted zone of the Route 53 module. */
   readonly zone: LabZone;
+  /**
+   * Tag of the image in the kit's ECR repository that the ECS service runs; undefined
+   * runs the public placeholder image, so the first deploy is healthy before any push.
+   */
+  readonly imageTag?: string;
+  /** Size of the ECS service's Fargate task. */
+  readonly appTask: AppTaskSize;
 }
 
 /**
@@ -103,6 +148,21 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'publicZoneId',
     default: '(none: the kit creates a private hosted zone in the lab VPC)',
     allowed: 'the id of an existing public hosted zone, such as Z0123456789ABCDEFGHIJ (a /hostedzone/ prefix is accepted), given together with its zoneName',
+  },
+  {
+    key: 'imageTag',
+    default: '(none: the ECS service runs a public placeholder image)',
+    allowed: 'a Docker image tag pushed to the kit\'s ECR repository (letters, digits, _ . -, at most 128 characters, not starting with . or -), with ecr and ecs in modules',
+  },
+  {
+    key: 'appCpu',
+    default: '256',
+    allowed: `Fargate CPU units, one of ${Object.keys(FARGATE_TASK_SIZES).join(', ')} (256 = 0.25 vCPU)`,
+  },
+  {
+    key: 'appMemory',
+    default: '512 (or the smallest size Fargate accepts with appCpu)',
+    allowed: `MiB that Fargate accepts with appCpu: ${Object.keys(FARGATE_TASK_SIZES).map((cpu) => `with ${cpu}: ${fargateMemoryChoices(Number(cpu))}`).join('; ')}`,
   },
 ];
 
@@ -276,18 +336,50 @@ function parseZone(read: ContextReader, student: string | undefined, problems: P
   return { name, publicZoneId };
 }
 
+/** A tag of the kit's ECR repository; it needs the repository (ecr) and the service that runs it (ecs). */
+function parseImageTag(read: ContextReader, modules: ReadonlySet<ClassModule>, problems: Problems): string | undefined {
+  const imageTag = readString(read, 'imageTag');
+  if (imageTag === undefined) return undefined;
+  if (!IMAGE_TAG_PATTERN.test(imageTag)) {
+    problems.add('imageTag', imageTag, allowedFor('imageTag'));
+  } else if (modules.size > 0 && (!modules.has('ecr') || !modules.has('ecs'))) {
+    // (An empty set means modules itself was wrong; that problem is already listed.)
+    const missing = (['ecr', 'ecs'] as const).filter((m) => !modules.has(m)).join(' and ');
+    problems.add('imageTag', imageTag, `only with the ecr and ecs modules: add ${missing} to modules (now "${[...modules].join(',')}"), or leave imageTag out to run the public placeholder image`);
+  }
+  return imageTag;
+}
+
+/** appCpu and appMemory together: Fargate accepts only certain pairs, and says so only at deploy time. */
+function parseAppTask(read: ContextReader, problems: Problems): AppTaskSize {
+  const before = problems.list.length;
+  const cpu = parseWholeNumber(read, 'appCpu', 256, problems);
+  const sizes = FARGATE_TASK_SIZES[cpu] as readonly number[] | undefined;
+  const memoryMiB = parseWholeNumber(read, 'appMemory', sizes?.[0] ?? 512, problems);
+  if (problems.list.length > before) return { cpu, memoryMiB };
+  if (!sizes) {
+    problems.add('appCpu', cpu, allowedFor('appCpu'));
+  } else if (!sizes.includes(memoryMiB)) {
+    problems.add('appMemory', { appCpu: cpu, appMemory: memoryMiB }, `with appCpu ${cpu}, Fargate accepts appMemory ${fargateMemoryChoices(cpu)} (MiB)`);
+  }
+  return { cpu, memoryMiB };
+}
+
 /** Reads and validates every setting; throws one ConfigError listing every problem. */
 export function loadLabConfig(read: ContextReader): LabConfig {
   const problems = new Problems();
   const student = parseStudent(read, problems);
+  const modules = parseModules(read, problems);
   const config: LabConfig = {
     student,
-    modules: parseModules(read, problems),
+    modules,
     ...parseInstanceType(read, problems),
     fleet: parseFleet(read, problems),
     allowedCidr: parseAllowedCidr(read, problems),
     amiId: parseAmiId(read, problems),
     zone: parseZone(read, student, problems),
+    imageTag: parseImageTag(read, modules, problems),
+    appTask: parseAppTask(read, problems),
   };
   problems.throwIfAny();
   return config;

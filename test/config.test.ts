@@ -1,4 +1,4 @@
-import { CLASS_MODULES, ConfigError, DNS_NAME_MAX_LENGTH, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../lib/config';
+import { CLASS_MODULES, ConfigError, DNS_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../lib/config';
 
 function load(context: Record<string, unknown>) {
   return loadLabConfig((key) => context[key]);
@@ -25,6 +25,8 @@ describe('LabConfig defaults', () => {
     expect(config.allowedCidr).toBe('0.0.0.0/0');
     expect(config.amiId).toBeUndefined();
     expect(config.zone).toEqual({ name: 'lab.class.internal', publicZoneId: undefined });
+    expect(config.imageTag).toBeUndefined();
+    expect(config.appTask).toEqual({ cpu: 256, memoryMiB: 512 });
   });
 
   test('name the private zone after the student', () => {
@@ -82,6 +84,29 @@ describe('LabConfig accepts', () => {
   });
 });
 
+describe('LabConfig accepts container settings', () => {
+  test.each(['v1', 'v2.1.0', 'latest', '_build-7', 'a'.repeat(128)])('imageTag %s', (imageTag) => {
+    expect(load({ imageTag }).imageTag).toBe(imageTag);
+  });
+
+  test('imageTag with exactly the modules it needs', () => {
+    expect(load({ modules: 'ecr,ecs', imageTag: 'v1' }).imageTag).toBe('v1');
+  });
+
+  test('every CPU and memory pair Fargate accepts', () => {
+    const pairs = Object.entries(FARGATE_TASK_SIZES).flatMap(([cpu, sizes]) => sizes.map((memory) => [Number(cpu), memory]));
+    expect(pairs).toHaveLength(3 + 4 + 7 + 13 + 23 + 12 + 12);
+    for (const [cpu, memory] of pairs) {
+      expect(load({ appCpu: String(cpu), appMemory: memory }).appTask).toEqual({ cpu, memoryMiB: memory });
+    }
+  });
+
+  test('appCpu alone gets the smallest memory Fargate accepts with it', () => {
+    expect(load({ appCpu: '1024' }).appTask).toEqual({ cpu: 1024, memoryMiB: 2048 });
+    expect(load({ appCpu: 4096 }).appTask).toEqual({ cpu: 4096, memoryMiB: 8192 });
+  });
+});
+
 describe('LabConfig rejects, naming the key, the value and what is allowed', () => {
   test.each<[string, Record<string, unknown>, RegExp]>([
     ['an upper-case student id', { student: 'Ana' }, /^student: got "Ana"; allowed: lowercase letters/],
@@ -114,10 +139,30 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
     ['a public zone id without its zone name', { publicZoneId: 'Z0123456789ABCDEFGHIJ' }, /^zoneName: got nothing; allowed: the name of the public hosted zone that publicZoneId names .*; required with publicZoneId/],
     ['a malformed public zone id', { publicZoneId: 'example.com', zoneName: 'example.com' }, /^publicZoneId: got "example.com"; allowed: the id of an existing public hosted zone, such as Z0123456789ABCDEFGHIJ/],
     ['a public zone id in lower case', { publicZoneId: 'z0123456789abcdefghij', zoneName: 'example.com' }, /^publicZoneId: got "z0123456789abcdefghij"/],
+    ['an image tag starting with a hyphen', { imageTag: '-v1' }, /^imageTag: got "-v1"; allowed: a Docker image tag pushed to the kit's ECR repository \(letters, digits, _ \. -, at most 128 characters, not starting with \. or -\), with ecr and ecs in modules$/],
+    ['an image tag starting with a dot', { imageTag: '.v1' }, /^imageTag: got ".v1"/],
+    ['an image tag with a space', { imageTag: 'v 1' }, /^imageTag: got "v 1"/],
+    ['a whole image name instead of a tag', { imageTag: 'class-lab-app:v1' }, /^imageTag: got "class-lab-app:v1"/],
+    ['an image tag over 128 characters', { imageTag: 'v'.repeat(129) }, /^imageTag: got "v{129}"/],
+    ['an image tag without the ecr module', { modules: 'ec2,ecs', imageTag: 'v1' }, /^imageTag: got "v1"; allowed: only with the ecr and ecs modules: add ecr to modules \(now "ec2,ecs"\), or leave imageTag out to run the public placeholder image$/],
+    ['an image tag without the ecs module', { modules: 'ecr', imageTag: 'v1' }, /^imageTag: got "v1"; allowed: only with the ecr and ecs modules: add ecs to modules \(now "ecr"\)/],
+    ['an image tag with neither', { modules: 'ec2', imageTag: 'v1' }, /add ecr and ecs to modules/],
+    ['a CPU size Fargate does not offer', { appCpu: '300' }, /^appCpu: got 300; allowed: Fargate CPU units, one of 256, 512, 1024, 2048, 4096, 8192, 16384 \(256 = 0.25 vCPU\)$/],
+    ['a CPU size in vCPU instead of units', { appCpu: '0.25' }, /^appCpu: got "0.25"; allowed: Fargate CPU units/],
+    ['too much memory for the CPU', { appMemory: '4096' }, /^appMemory: got {"appCpu":256,"appMemory":4096}; allowed: with appCpu 256, Fargate accepts appMemory 512, 1024, 2048 \(MiB\)$/],
+    ['too little memory for the CPU', { appCpu: '2048', appMemory: '2048' }, /^appMemory: got {"appCpu":2048,"appMemory":2048}; allowed: with appCpu 2048, Fargate accepts appMemory 4096 to 16384 in steps of 1024 \(MiB\)$/],
+    ['memory off the step', { appCpu: '8192', appMemory: '17000' }, /appMemory 16384 to 61440 in steps of 4096/],
+    ['memory in GB instead of MiB', { appMemory: '0.5' }, /^appMemory: got "0.5"; allowed: MiB that Fargate accepts with appCpu: with 256: 512, 1024, 2048; with 512: 1024 to 4096 in steps of 1024;/],
   ])('%s', (_name, context, message) => {
     const problems = problemsOf(context);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
+  });
+
+  test('a bad modules list is reported once, not again through imageTag', () => {
+    expect(problemsOf({ modules: 'ecs,lambda', imageTag: 'v1' })).toEqual([
+      'modules: got "ecs,lambda"; allowed: a comma list of ec2, s3, route53, ecr, ecs',
+    ]);
   });
 
   test('every problem at once, in one message', () => {

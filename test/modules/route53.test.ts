@@ -87,8 +87,7 @@ describe('Route 53 module: a private zone with names for the shared load balance
   });
 
   test('the shared listener sends host web.<zone> to the EC2 fleet', () => {
-    const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule');
-    expect(rule.Properties.Priority).toBe(HOST_RULE_PRIORITIES.web);
+    const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: HOST_RULE_PRIORITIES.web });
     expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['web.lab.class.internal'] } }]);
     expect(passedToNested(stack, root, stack.route53!, rule.Properties.ListenerArn)).toEqual({ Ref: logicalIdOf(stack, stack.network.listener) });
     const [action] = rule.Properties.Actions;
@@ -106,9 +105,19 @@ describe('Route 53 module: a private zone with names for the shared load balance
     expect(priorities).toContain(FLEET_RULE_PRIORITY);
   });
 
+  test('with the ECS module, app.<zone> leads to the real ECS service target group', () => {
+    const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: HOST_RULE_PRIORITIES.app });
+    expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['app.lab.class.internal'] } }]);
+    const [nestedStackId] = (passedToNested(stack, root, stack.route53!, rule.Properties.Actions[0].TargetGroupArn) as Record<string, any>)['Fn::GetAtt'];
+    expect(nestedStackId).toBe(stack.getLogicalId(stack.ecsService!.nestedStackResource as CfnElement));
+    root.hasOutput('AppRecordName', { Value: 'app.lab.class.internal' });
+  });
+
   test('without the ECS module there is no app record, no app rule and no AppRecordName', () => {
-    expect(resourcesOfType(lab, 'AWS::Route53::RecordSet')).toHaveLength(1);
-    expect(Object.keys(root.toJSON().Outputs)).not.toContain('AppRecordName');
+    const withoutEcs = synthLab({ modules: 'ec2,route53' }, { guardrails: false });
+    expect(resourcesOfType(withoutEcs, 'AWS::Route53::RecordSet')).toHaveLength(1);
+    expect(resourcesOfType(withoutEcs, 'AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(2);
+    expect(Object.keys(withoutEcs.root.toJSON().Outputs)).not.toContain('AppRecordName');
   });
 
   test('outputs the zone, the record and a ready command to try it on the root stack', () => {
