@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClassModule, LabConfig } from './config';
+import { LabExpiry } from './expiry';
 import { LabNetwork } from './lab-network';
 import { Ec2Fleet } from './modules/ec2-fleet';
 
@@ -12,6 +13,8 @@ export const SOLO_STUDENT = 'solo';
 
 export interface ClassLabStackProps extends StackProps {
   readonly config: LabConfig;
+  /** When the stack deletes itself (set with `expiresAfterHours`); undefined: never. */
+  readonly expiresAt?: Date;
 }
 
 /**
@@ -23,6 +26,7 @@ export class ClassLabStack extends Stack {
   readonly config: LabConfig;
   readonly network: LabNetwork;
   readonly fleet?: Ec2Fleet;
+  readonly expiry?: LabExpiry;
 
   constructor(scope: Construct, id: string, props: ClassLabStackProps) {
     super(scope, id, {
@@ -47,6 +51,14 @@ export class ClassLabStack extends Stack {
       new CfnOutput(this, 'FleetLoadUrl', {
         value: `${this.network.url}/load?seconds=300`,
         description: 'Puts five minutes of CPU load on the instance that answers (scaling exercise)',
+      });
+    }
+
+    if (props.expiresAt) {
+      this.expiry = new LabExpiry(this, 'Expiry', { expiresAt: props.expiresAt, afterHours: props.config.expiresAfterHours });
+      new CfnOutput(this, 'ExpiresAt', {
+        value: this.expiry.expiresAt,
+        description: 'When this lab deletes itself (UTC); to extend, redeploy with a larger -c expiresAfterHours',
       });
     }
   }
