@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClassModule, LabConfig } from './config';
+import { LabExpiry } from './expiry';
 import { LabNetwork } from './lab-network';
 import { Ec2Fleet } from './modules/ec2-fleet';
 import { Route53Targets, Route53Zone } from './modules/route53';
@@ -17,6 +18,8 @@ export const SOLO_STUDENT = 'solo';
 
 export interface ClassLabStackProps extends StackProps {
   readonly config: LabConfig;
+  /** When the stack deletes itself (set with `expiresAfterHours`); undefined: never. */
+  readonly expiresAt?: Date;
 }
 
 /**
@@ -32,6 +35,7 @@ export class ClassLabStack extends Stack {
   readonly route53?: Route53Zone;
   readonly ecrRepository?: EcrRepository;
   readonly ecsService?: EcsService;
+  readonly expiry?: LabExpiry;
 
   constructor(scope: Construct, id: string, props: ClassLabStackProps) {
     super(scope, id, {
@@ -97,6 +101,14 @@ export class ClassLabStack extends Stack {
         targets: this.route53Targets(),
       });
       this.addRoute53Outputs(this.route53);
+    }
+
+    if (props.expiresAt) {
+      this.expiry = new LabExpiry(this, 'Expiry', { expiresAt: props.expiresAt, afterHours: props.config.expiresAfterHours });
+      new CfnOutput(this, 'ExpiresAt', {
+        value: this.expiry.expiresAt,
+        description: 'When this lab deletes itself (UTC); to extend, redeploy with a larger -c expiresAfterHours',
+      });
     }
   }
 

@@ -4,6 +4,8 @@
  * message that names the key, the value given and what is allowed, before any template
  * is written and before any AWS call.
  */
+import * as fs from 'node:fs';
+import { parseRoster as parseRosterText, Roster, RosterStudent } from './roster';
 
 /** The class modules, in the order the class teaches them. */
 export const CLASS_MODULES = ['ec2', 's3', 'route53', 'ecr', 'ecs'] as const;
@@ -22,6 +24,21 @@ export const INSTANCE_SIZES = ['nano', 'micro', 'small', 'medium', 'large'] as c
 export const FLEET_LIMIT = 9;
 /** Longest student id: it feeds stack names, tags and the `<student>.class.internal` zone. */
 export const STUDENT_ID_MAX_LENGTH = 20;
+/** Longest auto-expiry: a week covers a class and its homework; longer is a forgotten lab. */
+export const EXPIRY_MAX_HOURS = 168;
+
+/** Restricted sandbox accounts the kit knows how to deploy into. */
+export const SANDBOXES = ['none', 'learner-lab'] as const;
+export type Sandbox = (typeof SANDBOXES)[number];
+
+/** What AWS Academy Learner Lab allows: its regions, its one role and instance profile, its instance cap. */
+export const LEARNER_LAB = {
+  regions: ['us-east-1', 'us-west-2'],
+  roleName: 'LabRole',
+  instanceProfileName: 'LabInstanceProfile',
+  /** Running instances per account the kit stays under (Learner Lab deactivates the account at 20). */
+  instanceLimit: 9,
+} as const;
 
 /** Domain under which the default private hosted zone is named: `<student>.class.internal`. */
 export const PRIVATE_ZONE_DOMAIN = 'class.internal';
@@ -81,6 +98,14 @@ export interface FleetSize {
 export interface LabConfig {
   /** Student id, when several students share one account; undefined for one student per account. */
   readonly student?: string;
+  /** The class roster: one ClassLabStack per student. Never together with `student`. */
+  readonly roster?: Roster;
+  /** Hours after its first deploy at which a ClassLabStack deletes itself; undefined: never. */
+  readonly expiresAfterHours?: number;
+  /** Restricted sandbox the account is; `learner-lab` creates no IAM role or instance profile. */
+  readonly sandbox: Sandbox;
+  /** Existing role every role of the app maps to, under sandbox=learner-lab (LabRole by default). */
+  readonly labRoleName?: string;
   /** Class modules to deploy. */
   readonly modules: ReadonlySet<ClassModule>;
   /** EC2 instance type of the fleet, e.g. t4g.nano. */
@@ -164,7 +189,34 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: '512 (or the smallest size Fargate accepts with appCpu)',
     allowed: `MiB that Fargate accepts with appCpu: ${Object.keys(FARGATE_TASK_SIZES).map((cpu) => `with ${cpu}: ${fargateMemoryChoices(Number(cpu))}`).join('; ')}`,
   },
+  {
+    key: 'roster',
+    default: '(none: one stack)',
+    allowed: 'the path of a JSON roster file, {"students": [{"id": "ana", "account": "123456789012", "region": "us-east-1"}, ...]}; one stack ClassLabStack-<id> per student',
+  },
+  {
+    key: 'expiresAfterHours',
+    default: '(off: the stack stays until destroyed)',
+    allowed: `a whole number of hours, 1 to ${EXPIRY_MAX_HOURS}, counted from the first deploy; the stack then deletes itself`,
+  },
+  { key: 'sandbox', default: 'none', allowed: `${SANDBOXES.join(' or ')}` },
+  {
+    key: 'labRoleArn',
+    default: `(the ${LEARNER_LAB.roleName} role of the deploy account)`,
+    allowed: `an IAM role ARN such as arn:aws:iam::123456789012:role/${LEARNER_LAB.roleName}, only with sandbox=learner-lab`,
+  },
 ];
+
+/**
+ * What the CDK CLI resolved from the AWS profile (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), when
+ * known, for the checks that depend on where the stacks go; and how to read the roster file.
+ */
+export interface ConfigEnvironment {
+  readonly account?: string;
+  readonly region?: string;
+  /** Reads a file as UTF-8 text; node's fs by default. */
+  readonly readFile?: (path: string) => string;
+}
 
 /** A setting the user got wrong. The app prints its message alone, without a stack trace. */
 export class ConfigError extends Error {
@@ -201,15 +253,122 @@ function readString(read: ContextReader, key: string): string | undefined {
   return String(value).trim();
 }
 
+const STUDENT_ID_SHAPE = new RegExp(`^[a-z](?:[a-z0-9-]{0,${STUDENT_ID_MAX_LENGTH - 2}}[a-z0-9])?$`);
+
+/** Whether an id can name a student's stack, tags and DNS zone (the `student` setting and roster ids). */
+export function isStudentId(id: string): boolean {
+  return STUDENT_ID_SHAPE.test(id) && !id.includes('--');
+}
+
+function studentIdAllowed(): string {
+  return `${allowedFor('student')}, not ending in a hyphen, no double hyphens`;
+}
+
 function parseStudent(read: ContextReader, problems: Problems): string | undefined {
   const student = readString(read, 'student');
   if (student === undefined) return undefined;
-  const shape = new RegExp(`^[a-z](?:[a-z0-9-]{0,${STUDENT_ID_MAX_LENGTH - 2}}[a-z0-9])?$`);
-  if (!shape.test(student) || student.includes('--')) {
-    problems.add('student', student, `${allowedFor('student')}, not ending in a hyphen, no double hyphens`);
+  if (!isStudentId(student)) {
+    problems.add('student', student, studentIdAllowed());
     return undefined;
   }
   return student;
+}
+
+/** Reads the roster file; every problem names the entry (`roster roster.json students[2] ("ben").region`). */
+function parseRoster(read: ContextReader, env: ConfigEnvironment, student: string | undefined, problems: Problems): Roster | undefined {
+  const file = readString(read, 'roster');
+  if (file === undefined) return undefined;
+  if (student !== undefined) {
+    problems.add('roster', file, `a roster or a student, not both: the roster already gives each student a stack (drop -c student=${student})`);
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = (env.readFile ?? ((p: string) => fs.readFileSync(p, 'utf8')))(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    problems.add('roster', file, `the path of a readable JSON roster file (reading it failed: ${reason})`);
+    return undefined;
+  }
+  const parsed = parseRosterText(file, text, { isStudentId, studentIdAllowed: studentIdAllowed() });
+  for (const p of parsed.problems) problems.add(`roster ${p.where}`, p.value, p.allowed);
+  return parsed.roster;
+}
+
+function parseExpiresAfterHours(read: ContextReader, problems: Problems): number | undefined {
+  const value = read('expiresAfterHours');
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = String(value).trim();
+  const hours = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(hours >= 1 && hours <= EXPIRY_MAX_HOURS)) {
+    problems.add('expiresAfterHours', value, allowedFor('expiresAfterHours'));
+    return undefined;
+  }
+  return hours;
+}
+
+function parseSandbox(read: ContextReader, problems: Problems): Sandbox {
+  const sandbox = readString(read, 'sandbox') ?? 'none';
+  if (!(SANDBOXES as readonly string[]).includes(sandbox)) {
+    problems.add('sandbox', sandbox, allowedFor('sandbox'));
+    return 'none';
+  }
+  return sandbox as Sandbox;
+}
+
+/** The role name out of labRoleArn (with its path, so the ARN the app writes is the same). */
+function parseLabRole(read: ContextReader, sandbox: Sandbox, env: ConfigEnvironment, problems: Problems): string | undefined {
+  const arn = readString(read, 'labRoleArn');
+  if (sandbox !== 'learner-lab') {
+    if (arn !== undefined) problems.add('labRoleArn', arn, `${allowedFor('labRoleArn')} (add -c sandbox=learner-lab)`);
+    return undefined;
+  }
+  if (arn === undefined) return LEARNER_LAB.roleName;
+  const match = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/.exec(arn);
+  if (!match) {
+    problems.add('labRoleArn', arn, allowedFor('labRoleArn'));
+    return undefined;
+  }
+  if (env.account !== undefined && match[1] !== env.account) {
+    problems.add('labRoleArn', arn, `a role of the account you deploy to, ${env.account}`);
+  }
+  return match[2];
+}
+
+/**
+ * Learner Lab limits that depend on where the stacks go: its two regions (checked when the CLI
+ * or the roster says the region) and its running-instance cap per account, summed over the
+ * roster's stacks that share an account.
+ */
+function checkLearnerLabLimits(config: LabConfig, env: ConfigEnvironment, problems: Problems): void {
+  const allowedRegions = `${LEARNER_LAB.regions.join(' or ')}, the Learner Lab regions`;
+  const students: readonly RosterStudent[] = config.roster?.students ?? [{ id: config.student ?? 'solo' }];
+  const usesCliRegion = students.some((s) => s.region === undefined);
+  if (usesCliRegion && env.region !== undefined && !(LEARNER_LAB.regions as readonly string[]).includes(env.region)) {
+    problems.add('sandbox', 'learner-lab', `only with the region ${allowedRegions}; the AWS CLI profile gives ${env.region} (set AWS_REGION or --profile)`);
+  }
+  config.roster?.students.forEach((s, index) => {
+    if (s.region !== undefined && !(LEARNER_LAB.regions as readonly string[]).includes(s.region)) {
+      problems.add(`roster ${config.roster!.file} students[${index}] ("${s.id}").region`, s.region, `with sandbox=learner-lab, ${allowedRegions}`);
+    }
+  });
+  // One fleet over the limit is the fleetMax check's to report; here: stacks sharing an account.
+  if (!config.modules.has('ec2') || config.fleet.max > FLEET_LIMIT) return;
+  const stacksPerAccount = new Map<string, number>();
+  for (const s of students) {
+    const account = s.account ?? env.account ?? 'the deploy account';
+    stacksPerAccount.set(account, (stacksPerAccount.get(account) ?? 0) + 1);
+  }
+  for (const [account, stacks] of stacksPerAccount) {
+    const instances = stacks * config.fleet.max;
+    if (instances > LEARNER_LAB.instanceLimit) {
+      problems.add(
+        'fleetMax',
+        { fleetMax: config.fleet.max, stacks, account, instances },
+        `with sandbox=learner-lab, at most ${LEARNER_LAB.instanceLimit} instances per account over all its stacks (Learner Lab deactivates an account at 20 running instances)`,
+      );
+    }
+  }
 }
 
 function parseModules(read: ContextReader, problems: Problems): Set<ClassModule> {
@@ -313,6 +472,11 @@ function parsePublicZoneId(read: ContextReader, problems: Problems): string | un
   return id;
 }
 
+/** Name of the kit's private zone for a student: `<student>.class.internal`, `lab.class.internal` alone. */
+export function privateZoneNameFor(student: string | undefined): string {
+  return `${student ?? SOLO_ZONE_LABEL}.${PRIVATE_ZONE_DOMAIN}`;
+}
+
 /**
  * Zone name: given, or derived from the student id for the private zone. DNS names are
  * case-insensitive and may end in a dot, so `Example.COM.` means `example.com`. A public
@@ -321,7 +485,7 @@ function parsePublicZoneId(read: ContextReader, problems: Problems): string | un
 function parseZone(read: ContextReader, student: string | undefined, problems: Problems): LabZone {
   const publicZoneId = parsePublicZoneId(read, problems);
   const raw = readString(read, 'zoneName');
-  const fallback = `${student ?? SOLO_ZONE_LABEL}.${PRIVATE_ZONE_DOMAIN}`;
+  const fallback = privateZoneNameFor(student);
   if (raw === undefined) {
     if (readString(read, 'publicZoneId') !== undefined) {
       problems.add('zoneName', undefined, `the name of the public hosted zone that publicZoneId names (e.g. example.com); required with publicZoneId`);
@@ -366,12 +530,14 @@ function parseAppTask(read: ContextReader, problems: Problems): AppTaskSize {
 }
 
 /** Reads and validates every setting; throws one ConfigError listing every problem. */
-export function loadLabConfig(read: ContextReader): LabConfig {
+export function loadLabConfig(read: ContextReader, env: ConfigEnvironment = {}): LabConfig {
   const problems = new Problems();
   const student = parseStudent(read, problems);
   const modules = parseModules(read, problems);
+  const sandbox = parseSandbox(read, problems);
   const config: LabConfig = {
     student,
+    roster: parseRoster(read, env, student, problems),
     modules,
     ...parseInstanceType(read, problems),
     fleet: parseFleet(read, problems),
@@ -380,7 +546,19 @@ export function loadLabConfig(read: ContextReader): LabConfig {
     zone: parseZone(read, student, problems),
     imageTag: parseImageTag(read, modules, problems),
     appTask: parseAppTask(read, problems),
+    expiresAfterHours: parseExpiresAfterHours(read, problems),
+    sandbox,
+    labRoleName: parseLabRole(read, sandbox, env, problems),
   };
+  if (sandbox === 'learner-lab') checkLearnerLabLimits(config, env, problems);
+  if (config.roster) {
+    // Each roster student gets the private zone <id>.class.internal; one given zone would give
+    // every student the same record names.
+    for (const key of ['zoneName', 'publicZoneId']) {
+      const value = readString(read, key);
+      if (value !== undefined) problems.add(key, value, 'nothing with a roster: each student gets the private zone <id>.class.internal');
+    }
+  }
   problems.throwIfAny();
   return config;
 }

@@ -182,3 +182,82 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
     );
   });
 });
+
+describe('Class operations settings', () => {
+  test('are off by default: no roster, no expiry, no sandbox', () => {
+    const config = load({});
+    expect(config.roster).toBeUndefined();
+    expect(config.expiresAfterHours).toBeUndefined();
+    expect(config.sandbox).toBe('none');
+    expect(config.labRoleName).toBeUndefined();
+  });
+
+  test('expiresAfterHours takes whole hours from 1 to a week', () => {
+    expect(load({ expiresAfterHours: '4' }).expiresAfterHours).toBe(4);
+    expect(load({ expiresAfterHours: 168 }).expiresAfterHours).toBe(168);
+  });
+
+  test('sandbox=learner-lab maps roles to LabRole, or to the role labRoleArn names', () => {
+    expect(load({ sandbox: 'learner-lab' }).labRoleName).toBe('LabRole');
+    expect(load({ sandbox: 'learner-lab', labRoleArn: 'arn:aws:iam::123456789012:role/SandboxRole' }).labRoleName).toBe('SandboxRole');
+    expect(load({ sandbox: 'learner-lab', labRoleArn: 'arn:aws:iam::123456789012:role/class/LabRole' }).labRoleName).toBe('class/LabRole');
+  });
+
+  test('sandbox=learner-lab accepts its regions and an account that matches labRoleArn', () => {
+    const env = { account: '123456789012', region: 'us-west-2' };
+    const config = loadLabConfig((key) => ({ sandbox: 'learner-lab', labRoleArn: 'arn:aws:iam::123456789012:role/LabRole' } as Record<string, string>)[key], env);
+    expect(config.sandbox).toBe('learner-lab');
+  });
+});
+
+describe('Class operations settings reject, naming the key, the value and what is allowed', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['zero hours', { expiresAfterHours: '0' }, /^expiresAfterHours: got "0"; allowed: a whole number of hours, 1 to 168/],
+    ['more than a week', { expiresAfterHours: '169' }, /^expiresAfterHours: got "169"/],
+    ['hours that are not a number', { expiresAfterHours: '4h' }, /^expiresAfterHours: got "4h"/],
+    ['fractional hours', { expiresAfterHours: '1.5' }, /^expiresAfterHours: got "1.5"/],
+    ['an unknown sandbox', { sandbox: 'academy' }, /^sandbox: got "academy"; allowed: none or learner-lab/],
+    ['labRoleArn without the sandbox', { labRoleArn: 'arn:aws:iam::123456789012:role/LabRole' }, /^labRoleArn: got .*only with sandbox=learner-lab \(add -c sandbox=learner-lab\)/],
+    ['labRoleArn that is no role ARN', { sandbox: 'learner-lab', labRoleArn: 'LabRole' }, /^labRoleArn: got "LabRole"; allowed: an IAM role ARN/],
+    ['labRoleArn of a user', { sandbox: 'learner-lab', labRoleArn: 'arn:aws:iam::123456789012:user/ana' }, /^labRoleArn: got "arn:aws:iam::123456789012:user\/ana"/],
+  ])('%s', (_name, context, message) => {
+    const problems = problemsOf(context);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+});
+
+describe('Learner Lab limits', () => {
+  function learnerLabProblems(context: Record<string, unknown>, env: { account?: string; region?: string }): readonly string[] {
+    try {
+      loadLabConfig((key) => ({ sandbox: 'learner-lab', ...context })[key], env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  }
+
+  test('a region outside us-east-1 and us-west-2, when the CLI profile says it', () => {
+    expect(learnerLabProblems({}, { region: 'eu-west-1' })).toEqual([
+      'sandbox: got "learner-lab"; allowed: only with the region us-east-1 or us-west-2, the Learner Lab regions; the AWS CLI profile gives eu-west-1 (set AWS_REGION or --profile)',
+    ]);
+    expect(learnerLabProblems({}, { region: 'us-east-1' })).toEqual([]);
+    // Unknown at synth (no profile): the deploy's own region check is CloudFormation's.
+    expect(learnerLabProblems({}, {})).toEqual([]);
+  });
+
+  test('an instance larger than large', () => {
+    expect(learnerLabProblems({ instanceType: 't3.xlarge' }, {})).toEqual([expect.stringMatching(/^instanceType: got "t3.xlarge"/)]);
+  });
+
+  test('a fleet over 9 instances', () => {
+    expect(learnerLabProblems({ fleetMax: '10' }, {})).toEqual([expect.stringMatching(/^fleetMax: got .*"fleetMax":10/)]);
+  });
+
+  test('labRoleArn of another account than the one deployed to', () => {
+    expect(learnerLabProblems({ labRoleArn: 'arn:aws:iam::111111111111:role/LabRole' }, { account: '222222222222' })).toEqual([
+      'labRoleArn: got "arn:aws:iam::111111111111:role/LabRole"; allowed: a role of the account you deploy to, 222222222222',
+    ]);
+  });
+});

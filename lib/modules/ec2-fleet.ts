@@ -4,8 +4,9 @@ import { Duration, NestedStack, NestedStackProps, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { LabConfig } from '../config';
+import { LabConfig, LEARNER_LAB } from '../config';
 import { acknowledge } from '../guardrails';
 import { LabNetwork } from '../lab-network';
 
@@ -53,6 +54,10 @@ export class Ec2Fleet extends NestedStack {
       machineImage: fleetMachineImage(config),
       userData: ec2.UserData.custom(fs.readFileSync(FLEET_USER_DATA_PATH, 'utf8')),
       securityGroup,
+      // Learner Lab forbids creating instance profiles; its own one is there to use.
+      instanceProfile: config.sandbox === 'learner-lab'
+        ? iam.InstanceProfile.fromInstanceProfileName(this, 'LabInstanceProfile', LEARNER_LAB.instanceProfileName)
+        : undefined,
       requireImdsv2: true,
       associatePublicIpAddress: false,
       blockDevices: [{

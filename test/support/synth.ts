@@ -3,29 +3,37 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BuildOptions, buildClassLabApp } from '../../lib/class-lab-app';
 import { ClassLabStack } from '../../lib/class-lab-stack';
 
+/** The clock tests synthesize with: expiry times in templates and snapshots stay the same every run. */
+export const TEST_CLOCK = new Date('2026-01-05T09:00:00Z');
+
 export interface SynthesizedLab {
   readonly app: App;
+  /** Every ClassLabStack of the app (several for a roster). */
+  readonly stacks: readonly ClassLabStack[];
+  /** The one ClassLabStack; throws for a roster of several students. */
   readonly stack: ClassLabStack;
-  /** Template of the root stack. */
+  /** Template of the one root stack; throws for a roster of several students. */
   readonly root: Template;
   /** Template of any stack or nested stack of the app. */
   template(stack: Stack | NestedStack): Template;
-  /** Every template of the app, root and nested, by construct path. */
+  /** Every template of the app, root and nested, of every ClassLabStack, by construct path. */
   allTemplates(): Map<string, Record<string, any>>;
 }
 
 const cache = new Map<string, SynthesizedLab>();
 
 /**
- * Synthesizes ClassLabStack for a context once per test file and shares it. Synthesis with
- * the guardrails on is the slow part of the suite: tests that only vary a setting pass
- * `{ guardrails: false }`.
+ * Synthesizes the app for a context once per test file and shares it. Synthesis with the
+ * guardrails on is the slow part of the suite: tests that only vary a setting pass
+ * `{ guardrails: false }`. The clock is TEST_CLOCK and the account and region are unknown
+ * (environment-agnostic) unless the options say otherwise.
  */
 export function synthLab(context: Record<string, string> = {}, options: BuildOptions = {}): SynthesizedLab {
   const key = JSON.stringify([context, options]);
   const cached = cache.get(key);
   if (cached) return cached;
-  const { app, stack } = buildClassLabApp({ context }, options);
+  const built = buildClassLabApp({ context }, { now: () => TEST_CLOCK, environment: {}, ...options });
+  const { app, stacks } = built;
   app.synth();
   const templates = new Map<string, Template>();
   const template = (s: Stack | NestedStack): Template => {
@@ -35,12 +43,17 @@ export function synthLab(context: Record<string, string> = {}, options: BuildOpt
   };
   const lab: SynthesizedLab = {
     app,
-    stack,
-    root: template(stack),
+    stacks,
+    get stack() {
+      return built.stack;
+    },
+    get root() {
+      return template(built.stack);
+    },
     template,
     allTemplates: () => {
       const all = new Map<string, Record<string, any>>();
-      for (const s of stack.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
+      for (const s of app.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
         all.set(s.node.path, template(s).toJSON());
       }
       return all;
