@@ -1,5 +1,5 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteNetworkInterfaceCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DetachNetworkInterfaceCommand,
 } from '@aws-sdk/client-ec2';
@@ -202,5 +202,187 @@ describe('teardown deletes completely', () => {
     expect(run.stdout).toContain('still DELETE_IN_PROGRESS after 5m00s; run teardown again to keep waiting');
     expect(run.stderr).toContain('class-lab-admin teardown: 1 stack(s) not deleted (ClassLabStack-ana)');
     expect(clock.elapsed()).toBeLessThanOrEqual(YES_PAUSE_MS + 5 * 60_000);
+  });
+});
+
+describe('teardown clears what makes CloudFormation answer DELETE_FAILED', () => {
+  test('a versioned bucket with objects in a nested stack: reads why from the nested events, empties every version and delete marker, retries', async () => {
+    account([studentStack('ana', { attempts: [[bucketNotEmpty('ana')], 'ok'] })]);
+    aws.s3.on(ListObjectVersionsCommand)
+      .resolvesOnce({
+        Versions: [{ Key: 'notes.txt', VersionId: 'v1' }, { Key: 'notes.txt', VersionId: 'v2' }],
+        DeleteMarkers: [{ Key: 'old.txt', VersionId: 'm1' }],
+        IsTruncated: true, NextKeyMarker: 'old.txt', NextVersionIdMarker: 'm1',
+      })
+      .resolvesOnce({ Versions: [{ Key: 'photo.jpg', VersionId: 'v3' }], IsTruncated: false });
+    aws.s3.on(DeleteObjectsCommand).resolves({});
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(0);
+    expect(aws.s3.commandCalls(ListObjectVersionsCommand)[1].args[0].input).toMatchObject({ Bucket: 'class-lab-ana-bucket', KeyMarker: 'old.txt', VersionIdMarker: 'm1' });
+    const deleted = aws.s3.commandCalls(DeleteObjectsCommand).flatMap((c) => c.args[0].input.Delete!.Objects!);
+    expect(deleted).toEqual([
+      { Key: 'notes.txt', VersionId: 'v1' }, { Key: 'notes.txt', VersionId: 'v2' }, { Key: 'old.txt', VersionId: 'm1' }, { Key: 'photo.jpg', VersionId: 'v3' },
+    ]);
+    const outcome = run.json().outcomes[0];
+    expect(outcome).toMatchObject({ result: 'deleted', attempts: 2 });
+    expect(outcome.stuck.map((s: any) => [s.logicalId, s.type])).toEqual([
+      ['S3NestedStack', 'AWS::CloudFormation::Stack'], ['Bucket', 'AWS::S3::Bucket'],
+    ]);
+    expect(outcome.stuck[1].reason).toContain('The bucket you tried to delete is not empty');
+    expect(outcome.cleared).toEqual(['emptied bucket class-lab-ana-bucket (3 object version(s), 1 delete marker(s))']);
+  });
+
+  test('an ECR repository that still holds images: deletes them all, page by page', async () => {
+    const repo: FailureSpec = {
+      logicalId: 'Repository', type: 'AWS::ECR::Repository', physicalId: 'class-lab-ana-app',
+      reason: `Resource handler returned message: "The repository with name 'class-lab-ana-app' in registry with id '${ACCOUNT}' cannot be deleted because it still contains images"`,
+    };
+    account([studentStack('ana', { attempts: [[repo], 'ok'] })]);
+    aws.ecr.on(ListImagesCommand)
+      .resolvesOnce({ imageIds: [{ imageDigest: 'sha256:aa', imageTag: 'v1' }, { imageDigest: 'sha256:bb' }], nextToken: 't2' })
+      .resolvesOnce({ imageIds: [{ imageDigest: 'sha256:cc', imageTag: 'latest' }] });
+    aws.ecr.on(BatchDeleteImageCommand).resolves({ failures: [] });
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(0);
+    expect(aws.ecr.commandCalls(BatchDeleteImageCommand).map((c) => c.args[0].input)).toEqual([{
+      repositoryName: 'class-lab-ana-app',
+      imageIds: [{ imageDigest: 'sha256:aa', imageTag: 'v1' }, { imageDigest: 'sha256:bb' }, { imageDigest: 'sha256:cc', imageTag: 'latest' }],
+    }]);
+    expect(run.stdout).toContain('cleared: deleted 3 image(s) from repository class-lab-ana-app');
+  });
+
+  test('a hosted zone with records the stack did not create: deletes all but the apex SOA and NS', async () => {
+    const zone: FailureSpec = {
+      logicalId: 'HostedZone', type: 'AWS::Route53::HostedZone', physicalId: 'Z0ANA',
+      reason: 'The specified hosted zone contains non-required resource record sets and so cannot be deleted.',
+    };
+    account([studentStack('ana', { attempts: [[zone], 'ok'] })]);
+    aws.route53.on(GetHostedZoneCommand, { Id: 'Z0ANA' }).resolves({ HostedZone: { Id: '/hostedzone/Z0ANA', Name: 'ana.class.internal.', CallerReference: 'x' } });
+    const soa = { Name: 'ana.class.internal.', Type: 'SOA' as const, TTL: 900, ResourceRecords: [{ Value: 'ns-1.awsdns-01.org. hostmaster 1 7200 900 1209600 86400' }] };
+    const ns = { Name: 'ana.class.internal.', Type: 'NS' as const, TTL: 172800, ResourceRecords: [{ Value: 'ns-1.awsdns-01.org.' }] };
+    const web = { Name: 'web.ana.class.internal.', Type: 'A' as const, AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: 'lab.elb.amazonaws.com.', EvaluateTargetHealth: false } };
+    const note = { Name: 'note.ana.class.internal.', Type: 'TXT' as const, TTL: 60, ResourceRecords: [{ Value: '"added by hand"' }] };
+    const delegated = { Name: 'sub.ana.class.internal.', Type: 'NS' as const, TTL: 60, ResourceRecords: [{ Value: 'ns-2.awsdns-02.net.' }] };
+    aws.route53.on(ListResourceRecordSetsCommand)
+      .resolvesOnce({ ResourceRecordSets: [ns, soa, note], IsTruncated: true, NextRecordName: 'sub.ana.class.internal.', NextRecordType: 'NS', MaxItems: 3 })
+      .resolvesOnce({ ResourceRecordSets: [delegated, web], IsTruncated: false, MaxItems: 3 });
+    aws.route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: 'c1', Status: 'PENDING', SubmittedAt: new Date() } });
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(0);
+    const changes = aws.route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input.ChangeBatch!.Changes!;
+    expect(changes).toEqual([note, delegated, web].map((r) => ({ Action: 'DELETE', ResourceRecordSet: r })));
+    expect(run.stdout).toContain('cleared: deleted 3 record(s) from hosted zone ana.class.internal.');
+  });
+
+  test('network interfaces still in use: waits for the task ENI to be released, detaches an extra ENI, deletes both', async () => {
+    const sg: FailureSpec = {
+      nested: 'Ec2FleetNestedStack', logicalId: 'InstanceSecurityGroup', type: 'AWS::EC2::SecurityGroup', physicalId: 'sg-ana-fleet',
+      reason: 'resource sg-ana-fleet has a dependent object (Service: Ec2, Status Code: 400)',
+    };
+    account([studentStack('ana', { attempts: [[sg], 'ok'] })]);
+    const taskEni = { NetworkInterfaceId: 'eni-task', InterfaceType: 'interface' as const, RequesterManaged: true, Description: `arn:aws:ecs:us-east-1:${ACCOUNT}:attachment/abc` };
+    const extraEni = { NetworkInterfaceId: 'eni-extra', InterfaceType: 'interface' as const, RequesterManaged: false, Description: 'added by a student' };
+    aws.ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-ana-fleet'] }] })
+      .resolvesOnce({ NetworkInterfaces: [
+        { ...taskEni, Status: 'in-use', Attachment: { AttachmentId: 'eni-attach-task', DeviceIndex: 1 } },
+        { ...extraEni, Status: 'in-use', Attachment: { AttachmentId: 'eni-attach-1', InstanceId: 'i-0abc', DeviceIndex: 1 } },
+      ] })
+      .resolvesOnce({ NetworkInterfaces: [{ ...taskEni, Status: 'in-use' }, { ...extraEni, Status: 'detaching' }] })
+      .resolvesOnce({ NetworkInterfaces: [{ ...taskEni, Status: 'available' }, { ...extraEni, Status: 'available' }] })
+      .resolves({ NetworkInterfaces: [] });
+    aws.ec2.on(DetachNetworkInterfaceCommand).resolves({});
+    aws.ec2.on(DeleteNetworkInterfaceCommand).resolves({});
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(0);
+    // The task's ENI belongs to ECS: never detached by force, only waited for.
+    expect(aws.ec2.commandCalls(DetachNetworkInterfaceCommand).map((c) => c.args[0].input)).toEqual([{ AttachmentId: 'eni-attach-1', Force: true }]);
+    expect(aws.ec2.commandCalls(DeleteNetworkInterfaceCommand).map((c) => c.args[0].input.NetworkInterfaceId)).toEqual(['eni-task', 'eni-extra']);
+    expect(run.stderr).toContain('waiting for 2 network interface(s) in use (group-id sg-ana-fleet) to be released');
+    expect(run.stdout).toContain('cleared: freed network interfaces of sg-ana-fleet (2 deleted, 1 detached)');
+  });
+
+  test('last resort: deletes with RetainResources for what never deletes, then sweeps it (nested stack and root)', async () => {
+    const logs: FailureSpec = { logicalId: 'AppLogs', type: 'AWS::Logs::LogGroup', physicalId: 'ClassLabStack-ana-AppLogs', reason: 'Internal Failure' };
+    account([studentStack('ana', { attempts: [[bucketNotEmpty('ana'), logs]] })]);
+    aws.s3.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
+    aws.s3.on(DeleteBucketCommand).resolves({});
+    aws.logs.on(DeleteLogGroupCommand).resolves({});
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(0);
+    const nested = cfn.byName('ClassLabStack-ana-S3NestedStack-NESTED');
+    expect(cfn.deleteCalls).toEqual([
+      { stack: 'ClassLabStack-ana', retain: undefined },
+      { stack: 'ClassLabStack-ana', retain: undefined },
+      { stack: 'ClassLabStack-ana', retain: undefined },
+      { stack: nested.name, retain: ['Bucket'] },
+      { stack: 'ClassLabStack-ana', retain: ['AppLogs'] },
+    ]);
+    expect(aws.s3.commandCalls(DeleteBucketCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: 'class-lab-ana-bucket' }]);
+    expect(aws.logs.commandCalls(DeleteLogGroupCommand).map((c) => c.args[0].input)).toEqual([{ logGroupName: 'ClassLabStack-ana-AppLogs' }]);
+    const outcome = run.json().outcomes[0];
+    expect(outcome).toMatchObject({ result: 'deleted', attempts: 4 });
+    expect(outcome.retained).toHaveLength(2);
+    expect(outcome.retained).toEqual(expect.arrayContaining([
+      expect.objectContaining({ logicalId: 'Bucket', swept: true, text: 'deleted bucket class-lab-ana-bucket' }),
+      expect.objectContaining({ logicalId: 'AppLogs', swept: true, text: 'deleted log group ClassLabStack-ana-AppLogs' }),
+    ]));
+  });
+});
+
+describe('teardown reports leftovers per student', () => {
+  test('a bucket the tags still point to is a billable leftover: exit 1; a terminated instance is not a leftover', async () => {
+    account([studentStack('ana'), studentStack('ben')]);
+    aws.tagging.on(GetResourcesCommand, { TagFilters: expect.arrayContaining([{ Key: 'student', Values: ['ben'] }]) as any }).resolves({
+      ResourceTagMappingList: [
+        { ResourceARN: 'arn:aws:s3:::class-lab-ben-bucket' },
+        { ResourceARN: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0dead` },
+      ],
+    });
+    aws.s3.on(HeadBucketCommand, { Bucket: 'class-lab-ben-bucket' }).resolves({});
+    aws.ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-0dead'] }).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0dead', State: { Name: 'terminated', Code: 48 } }] }] });
+    aws.ec2.on(DescribeSecurityGroupsCommand, { GroupIds: ['sg-ben-alb'] }).resolves({ SecurityGroups: [{ GroupId: 'sg-ben-alb' }] });
+    const run = await runCli(['teardown', '--all', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc.ok).toBe(false);
+    expect(doc.leftovers.ana).toEqual([]);
+    expect(doc.leftovers.ben).toEqual([
+      { student: 'ben', kind: 'security-group', id: 'sg-ben-alb', billable: false, foundBy: 'stack' },
+      { student: 'ben', kind: 'bucket', id: 'class-lab-ben-bucket', billable: true, foundBy: 'stack' },
+    ]);
+    expect(lastLine(run.stderr)).toBe('class-lab-admin teardown: 1 billable leftover(s) (ben)');
+  });
+
+  test('the human report lists leftovers per student and ends with why it failed', async () => {
+    account([studentStack('ana')]);
+    aws.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: 'ClassLabStack-ana-AppLogs' }] });
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/ana {2}log-group {2}ClassLabStack-ana-AppLogs {2}billable {2}found by stack/);
+    expect(run.stdout.trimEnd().split('\n').pop()).toBe('Teardown incomplete: 1 billable leftover(s) (ana). Run it again, or delete the leftovers by hand.');
+  });
+});
+
+describe('teardown deletes concurrently, with a bound', () => {
+  const students = ['ana', 'ben', 'cai', 'dee', 'eli', 'fay', 'gus', 'hal'];
+
+  async function timeToDelete(names: string[], concurrency: number): Promise<{ ms: number; maxInFlight: number }> {
+    clock = new VirtualClock();
+    cfn?.restore();
+    account(names.map((s) => studentStack(s, { deleteSeconds: 120 })));
+    const run = await runCli(['teardown', '--all', '--delete', '--yes', '--concurrency', String(concurrency)], { clock });
+    expect(run.code).toBe(0);
+    return { ms: clock.elapsed() - YES_PAUSE_MS, maxInFlight: cfn.maxInFlight };
+  }
+
+  test('eight stacks at --concurrency 8 take about one stack\'s time; at 2 they take four rounds and never more than 2 at once', async () => {
+    const one = await timeToDelete(['ana'], 8);
+    const all = await timeToDelete(students, 8);
+    const two = await timeToDelete(students, 2);
+    expect(one.ms).toBe(120_000); // 120 s of deleting, polled every 10 s
+    expect(all.ms).toBeLessThanOrEqual(one.ms + 10_000);
+    expect(all.maxInFlight).toBe(8);
+    expect(two.ms).toBe(4 * one.ms);
+    expect(two.maxInFlight).toBe(2);
   });
 });
