@@ -233,10 +233,11 @@ export async function runDoctor(reporter: Reporter, clients: AwsClients, clock: 
   const warned = results.filter((r) => r.status === 'warn');
   reporter.document({ account, region, ok: failed.length === 0, checks: results });
   reporter.line(`Class Lab doctor${account ? ` for account ${account}` : ''}${region ? ` in ${region}` : ''}:`);
-  for (const r of results) {
-    for (const row of table([[r.status.toUpperCase().padEnd(4), r.id, r.detail]])) reporter.line(row);
+  const rows = table(results.map((r) => [r.status.toUpperCase().padEnd(4), r.id, r.detail]));
+  results.forEach((r, i) => {
+    reporter.line(rows[i]);
     if (r.fix && r.status !== 'pass') reporter.line(`        fix: ${r.fix}`);
-  }
+  });
   const summary = `${failed.length} failed, ${warned.length} warning(s), ${results.length - failed.length - warned.length} passed`;
   if (failed.length > 0) {
     reporter.line(`Result: ${summary}. Fix the failed checks before deploying.`);

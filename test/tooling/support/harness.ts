@@ -74,8 +74,8 @@ export class FakeIo implements Io {
 }
 
 /** Clients with fixed settings, so no credential or region is looked up on this machine. */
-export function testClients(expiration?: Date): AwsClients {
-  return new AwsClients({ region: 'us-east-1' }, {
+export function testClients(expiration?: Date, region = 'us-east-1'): AwsClients {
+  return new AwsClients({ region }, {
     credentials: { accessKeyId: 'AKIATESTTESTTESTTEST', secretAccessKey: 'test', sessionToken: 'test', expiration },
   });
 }
@@ -93,7 +93,7 @@ export interface CliRun {
 export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date } = {}): Promise<CliRun> {
   const io = new FakeIo(options.answers);
   const clock = options.clock ?? new VirtualClock();
-  const code = await main(args, { io, clock, clients: () => testClients(options.expiration), env: options.env ?? {} });
+  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1'), env: options.env ?? {} });
   return {
     code, io, clock,
     stdout: io.out.join('\n'),
