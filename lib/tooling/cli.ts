@@ -199,11 +199,11 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
     return runDoctor(reporter, makeClients(target(command, values)), clock, options);
   }
   if (command === 'status') {
-    const students = parseStudents(values.student as string[] | undefined);
+    const students = parseStudents(values.student as string[] | undefined, command);
     return runStatus(reporter, makeClients(target(command, values)), clock, { students });
   }
   const options = {
-    students: parseStudents(values.student as string[] | undefined),
+    students: parseStudents(values.student as string[] | undefined, command),
     all: values.all === true,
     delete: values.delete === true,
     yes: values.yes === true,

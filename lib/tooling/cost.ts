@@ -39,7 +39,7 @@ export function synthesizeForCost(context: Record<string, string>): StackNode[] 
 }
 
 export interface CostReport {
-  readonly prices: { file: string; region: string; currency: string; gathered: string; source: string };
+  readonly prices: { file: string; region: string; currency: string; gathered: string; source: string; hostedZonePerMonth: number; hostedZoneFreeIfDeletedWithinHours: number };
   readonly stacks: StackCost[];
   readonly students: number;
   readonly hours: number;
@@ -58,7 +58,10 @@ export function estimate(roots: StackNode[], prices: PriceTable, priceFile: stri
   const perStackStudents = students ?? 1;
   const h = hours ?? 1;
   return {
-    prices: { file: priceFile, region: prices.region, currency: prices.currency, gathered: prices.gathered, source: prices.source },
+    prices: {
+      file: priceFile, region: prices.region, currency: prices.currency, gathered: prices.gathered, source: prices.source,
+      hostedZonePerMonth: prices.hostedZonePerMonth, hostedZoneFreeIfDeletedWithinHours: prices.hostedZoneFreeIfDeletedWithinHours,
+    },
     stacks,
     students: perStackStudents * stacks.length,
     hours: h,
@@ -91,7 +94,8 @@ export function printCost(reporter: Reporter, report: CostReport, asked: { stude
   for (const stack of report.stacks) printStack(reporter, stack);
   const zones = report.stacks.reduce((n, s) => n + s.lines.filter((l) => l.type === 'AWS::Route53::HostedZone').length, 0);
   if (zones > 0) {
-    reporter.line(`Hosted zones deleted within 12 hours of creation are free; kept longer, each costs 0.50 USD for the month (included below when --hours is over 12).`);
+    const p = report.prices;
+    reporter.line(`Hosted zones deleted within ${p.hostedZoneFreeIfDeletedWithinHours} hours of creation are free; kept longer, each costs ${p.hostedZonePerMonth.toFixed(2)} ${p.currency} for the month (in the total when --hours is over ${p.hostedZoneFreeIfDeletedWithinHours}).`);
   }
   const who = `${report.students} student${report.students === 1 ? '' : 's'}`;
   if (asked.hours !== undefined) {

@@ -243,7 +243,7 @@ function priceHostedZone({ prices }: Pricing): Priced {
       item: 'Route 53 hosted zone',
       hourly: 0,
       oneOff: { amount: prices.hostedZonePerMonth, when: `kept longer than ${within} h` },
-      note: `${prices.hostedZonePerMonth} per month, free if deleted within ${within} hours of creation`,
+      note: `${prices.hostedZonePerMonth.toFixed(2)} per month, free if deleted within ${within} hours of creation`,
     }],
   };
 }

@@ -64,10 +64,10 @@ export async function listKitStacks(clients: AwsClients, clock: Clock): Promise<
 }
 
 /** Student ids from repeated or comma-separated --student values. */
-export function parseStudents(values: readonly string[] | undefined): string[] {
+export function parseStudents(values: readonly string[] | undefined, command?: string): string[] {
   const students = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
   for (const s of students) {
-    if (!/^[a-z][a-z0-9-]*$/.test(s)) throw new UsageError(`--student ${JSON.stringify(s)} is not a student id (lowercase letters, digits, hyphens)`);
+    if (!/^[a-z][a-z0-9-]*$/.test(s)) throw new UsageError(`--student ${JSON.stringify(s)} is not a student id (lowercase letters, digits, hyphens)`, command);
   }
   return [...new Set(students)];
 }
