@@ -9,7 +9,6 @@ import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { stackNameFor } from '../class-lab-app';
 import { ConfigError, LabConfig, loadLabConfig } from '../config';
 import { AwsClients, Identity } from './aws-clients';
 import { Clock, formatDuration } from './clock';
@@ -227,7 +226,7 @@ export async function runChecks(clients: AwsClients, clock: Clock, options: Doct
 export async function runDoctor(reporter: Reporter, clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<number> {
   const config = doctorConfig(options.context);
   const deploy = `npx cdk deploy ClassLabStack${config.student ? ` -c student=${config.student}` : ''}`;
-  reporter.progress(`Checking whether \`${deploy}\` would work (stack ${stackNameFor(config.student)})...`);
+  reporter.progress(`Checking whether \`${deploy}\` would work...`);
   const { results, account, region } = await runChecks(clients, clock, options);
   const failed = results.filter((r) => r.status === 'fail');
   const warned = results.filter((r) => r.status === 'warn');

@@ -4,14 +4,17 @@
  * Only root stacks: nested module stacks go with their root.
  */
 import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
-import { COURSE_TAG, MANAGED_BY_TAG } from '../class-lab-stack';
 import { AwsClients } from './aws-clients';
 import { Clock } from './clock';
 import { UsageError } from './errors';
 import { withRetry } from './poller';
 
-/** The tags that mark a stack as the kit's. Nothing without both is ever touched. */
-export const KIT_TAGS: Readonly<Record<string, string>> = { 'managed-by': MANAGED_BY_TAG, course: COURSE_TAG };
+/**
+ * The tags that mark a stack as the kit's (ClassLabStack's MANAGED_BY_TAG and COURSE_TAG; a
+ * test keeps them equal). Nothing without both is ever touched. Spelled out here so status
+ * and teardown start without loading the CDK library.
+ */
+export const KIT_TAGS: Readonly<Record<string, string>> = { 'managed-by': 'class-lab-kit', course: 'class-03' };
 export const EXPIRES_TAG = 'expires-at';
 export const EXPIRES_OUTPUT = 'ExpiresAt';
 

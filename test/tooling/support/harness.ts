@@ -2,7 +2,7 @@
  * Test harness for class-lab-admin: virtual time, a captured terminal, and AWS clients whose
  * calls aws-sdk-client-mock answers. Nothing here reaches AWS or sleeps for real.
  */
-import { AwsClients } from '../../../lib/tooling/aws-clients';
+import { AwsClients, quietSdkEnvironment } from '../../../lib/tooling/aws-clients';
 import { main } from '../../../lib/tooling/cli';
 import { Clock } from '../../../lib/tooling/clock';
 import { Io } from '../../../lib/tooling/output';
@@ -109,3 +109,6 @@ export function awsError(name: string, message: string): Error {
 
 export const ACCOUNT = '111122223333';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/instructor`;
+
+// As the CLI does for itself: no instance metadata lookups, no SDK Node-version notice in test output.
+quietSdkEnvironment();
