@@ -243,6 +243,8 @@ async function retainAndSweep(ctx: Ctx, label: string, rootId: string, stuck: Re
   const root = await deleteAndWait(ctx, label, rootId, rootKeep.map((s) => s.logicalId));
   const retained: RetainedResource[] = [];
   for (const s of leaves) {
+    // Only what CloudFormation has let go of is swept; the rest still belongs to a stack.
+    if (root.state !== 'gone' && !goneNested.has(s.stackId)) continue;
     try {
       const swept = await sweepResource(ctx, s.type, s.physicalId);
       retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: swept.done, text: swept.text });
@@ -374,22 +376,34 @@ export async function runTeardown(reporter: Reporter, clients: AwsClients, clock
     eniWaitMs: options.eniWaitMs ?? DEFAULTS.eniWaitMs,
     eniPollMs: 15_000,
   };
-  const outcomes = await mapBounded(stacks, options.concurrency, (stack) => deleteStudentStack(ctx, stack));
+  // One stack's error (access denied, say) is that stack's outcome; the others go on.
+  const outcomes = await mapBounded(stacks, options.concurrency, (stack) => deleteStudentStack(ctx, stack).catch((error): StackOutcome => {
+    const reason = describeAwsError(error).message;
+    reporter.progress(`${stack.name} (${stack.student}): ${reason}`);
+    return { stack: stack.name, stackId: stack.id, student: stack.student, result: 'failed', attempts: 0, elapsedMs: 0, stuck: [], cleared: [], retained: [], reason };
+  }));
 
   reporter.progress('Scanning for leftovers...');
   const leftovers = new Map<string, Leftover[]>();
+  const unscanned = new Map<string, string>();
   for (const student of [...new Set(stacks.map((s) => s.student))]) {
     const recorded = plan.filter((p) => p.stack.student === student).flatMap((p) => p.resources);
-    leftovers.set(student, await scanLeftovers(clients, clock, student, recorded));
+    try {
+      leftovers.set(student, await scanLeftovers(clients, clock, student, recorded));
+    } catch (error) {
+      // Nothing proves the student's resources are gone: say so rather than report "none".
+      unscanned.set(student, describeAwsError(error).message);
+    }
   }
   const billable = [...leftovers.values()].flat().filter((l) => l.billable);
   const notDeleted = outcomes.filter((o) => o.result === 'failed' || o.result === 'timed-out');
-  const ok = billable.length === 0 && notDeleted.length === 0;
+  const ok = billable.length === 0 && notDeleted.length === 0 && unscanned.size === 0;
   reporter.document({
     account: identity.account, region, dryRun: false, plan: planJson, missing, outcomes,
-    leftovers: Object.fromEntries(leftovers), ok,
+    leftovers: Object.fromEntries(leftovers), unscanned: Object.fromEntries(unscanned), ok,
   });
   printOutcomes(reporter, outcomes, leftovers);
+  for (const [student, why] of unscanned) reporter.line(`  ${student}: could not scan for leftovers: ${why}`);
   if (ok) {
     reporter.line(`Teardown complete: ${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} gone, nothing billable left.`);
     return 0;
@@ -397,6 +411,7 @@ export async function runTeardown(reporter: Reporter, clients: AwsClients, clock
   const problems = [
     notDeleted.length ? `${notDeleted.length} stack(s) not deleted (${notDeleted.map((o) => o.stack).join(', ')})` : '',
     billable.length ? `${billable.length} billable leftover(s) (${[...new Set(billable.map((l) => l.student))].join(', ')})` : '',
+    unscanned.size ? `leftovers not scanned (${[...unscanned.keys()].join(', ')})` : '',
   ].filter((p) => p);
   reporter.line(`Teardown incomplete: ${problems.join('; ')}. Run it again, or delete the leftovers by hand.`);
   reporter.io.stderr(`class-lab-admin teardown: ${problems.join('; ')}`);

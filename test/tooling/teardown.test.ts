@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteNetworkInterfaceCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DetachNetworkInterfaceCommand,
@@ -326,6 +326,29 @@ describe('teardown clears what makes CloudFormation answer DELETE_FAILED', () =>
       expect.objectContaining({ logicalId: 'Bucket', swept: true, text: 'deleted bucket class-lab-ana-bucket' }),
       expect.objectContaining({ logicalId: 'AppLogs', swept: true, text: 'deleted log group ClassLabStack-ana-AppLogs' }),
     ]));
+  });
+});
+
+describe('teardown keeps going when one stack cannot be deleted', () => {
+  test('access denied on one stack is that stack\'s failure; the other is deleted; exit 1', async () => {
+    account([studentStack('ana'), studentStack('ben')]);
+    cfn.mock.on(DeleteStackCommand, { StackName: cfn.byName('ClassLabStack-ana').id })
+      .rejects(awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DeleteStack'));
+    const run = await runCli(['teardown', '--all', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(1);
+    const outcomes = run.json().outcomes;
+    expect(outcomes.map((o: any) => [o.student, o.result])).toEqual([['ana', 'failed'], ['ben', 'deleted']]);
+    expect(outcomes[0].reason).toBe('access denied (AccessDenied): User is not authorized to perform: cloudformation:DeleteStack');
+    expect(lastLine(run.stderr)).toBe('class-lab-admin teardown: 1 stack(s) not deleted (ClassLabStack-ana)');
+  });
+
+  test('a leftover scan that fails is reported, never taken for "nothing left"', async () => {
+    account([studentStack('ana')]);
+    aws.tagging.on(GetResourcesCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: tag:GetResources'));
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('ana: could not scan for leftovers: access denied (AccessDeniedException)');
+    expect(lastLine(run.stderr)).toBe('class-lab-admin teardown: leftovers not scanned (ana)');
   });
 });
 
