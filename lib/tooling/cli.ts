@@ -1,0 +1,263 @@
+/**
+ * class-lab-admin: the instructor's command line for the Class Lab Kit.
+ *
+ *   class-lab-admin doctor | cost | status | teardown [options]
+ *
+ * Argument errors print a clear message and the usage; AWS and safety failures print one
+ * line; nothing prints a stack trace (CLASS_LAB_DEBUG=1 shows one for unexpected errors).
+ */
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { AwsClients, AwsTarget, quietSdkEnvironment } from './aws-clients';
+import { Clock, systemClock } from './clock';
+import { runCost } from './cost';
+import { runDoctor } from './doctor';
+import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
+import { Io, processIo, Reporter } from './output';
+import { parseStudents } from './stacks';
+import { runStatus } from './status';
+import { DEFAULTS, runTeardown } from './teardown';
+
+export const CLI_NAME = 'class-lab-admin';
+export const ALLOWED_ACCOUNTS_ENV = 'CLASS_LAB_ALLOWED_ACCOUNTS';
+
+const AWS_HELP = `  --profile <name>       AWS profile (default: the standard credential chain)
+  --region <region>      AWS region (default: AWS_REGION or the profile's region)`;
+const COMMON_HELP = `  --json                 print one JSON document instead of text
+  -h, --help             show this help`;
+
+export const USAGE = `Usage: ${CLI_NAME} <command> [options]
+
+Commands:
+  doctor     check that \`npx cdk deploy ClassLabStack\` will work in this account
+  cost       estimate what the class costs per idle hour (no AWS call)
+  status     list the Class Lab stacks in the account, by student
+  teardown   delete student environments completely (dry run unless --delete)
+
+Run \`${CLI_NAME} <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 failed (check failed, stack not deleted, billable leftovers),
+2 bad arguments, 3 refused for safety, 4 AWS unusable (credentials, region, access).`;
+
+const COMMANDS = {
+  doctor: {
+    usage: `Usage: ${CLI_NAME} doctor [options]
+
+Checks credentials, region, CDK bootstrap, the ECS service-linked role, the On-Demand vCPU
+quota against the fleet at max size, availability zones and sandbox limits.
+
+  -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c fleetMax=4
+  --students <n>         students deploying into this one account (default 1)
+${AWS_HELP}
+${COMMON_HELP}`,
+    options: {
+      context: { type: 'string', short: 'c', multiple: true },
+      students: { type: 'string' },
+      profile: { type: 'string' }, region: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+  cost: {
+    usage: `Usage: ${CLI_NAME} cost [options]
+
+Prices the synthesized ClassLabStack templates with data/prices-us-east-1.json.
+
+  -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c modules=ec2
+  --cdk-out <dir>        price an existing cloud assembly (e.g. cdk.out) instead of synthesizing
+  --students <n>         number of students (default 1)
+  --hours <h>            class length in hours; the total covers students x hours
+  --prices <file>        another price table file
+${COMMON_HELP}`,
+    options: {
+      context: { type: 'string', short: 'c', multiple: true },
+      'cdk-out': { type: 'string' },
+      students: { type: 'string' },
+      hours: { type: 'string' },
+      prices: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+  status: {
+    usage: `Usage: ${CLI_NAME} status [options]
+
+Lists the kit's stacks (tags managed-by=class-lab-kit, course=class-03): student, state,
+created, expiry and outputs.
+
+  --student <id>         only these students (repeatable or comma list)
+${AWS_HELP}
+${COMMON_HELP}`,
+    options: {
+      student: { type: 'string', multiple: true },
+      profile: { type: 'string' }, region: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+  teardown: {
+    usage: `Usage: ${CLI_NAME} teardown (--student <id>... | --all) [--delete [--yes]] [options]
+
+Prints the plan (stacks and what they hold). With --delete it deletes them after you type
+the account id, clears what blocks a delete, sweeps what had to be retained, and reports
+leftovers per student. Only stacks tagged managed-by=class-lab-kit, course=class-03.
+
+  --student <id>         students to tear down (repeatable or comma list)
+  --all                  every Class Lab stack in the account and region
+  --delete               really delete (without it: dry run)
+  --yes                  do not ask for the account id; wait 10 s instead (for scripts)
+  --concurrency <n>      stacks deleted at once (default 4, at most 20)
+  --timeout <minutes>    longest wait for one stack (default 30)
+  --allowed-accounts <ids>  run only in these accounts (comma list; or ${ALLOWED_ACCOUNTS_ENV})
+${AWS_HELP}
+${COMMON_HELP}`,
+    options: {
+      student: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      delete: { type: 'boolean' },
+      yes: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      'allowed-accounts': { type: 'string' },
+      profile: { type: 'string' }, region: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+} satisfies Record<string, { usage: string; options: NonNullable<ParseArgsConfig['options']> }>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export interface MainDeps {
+  readonly io?: Io;
+  readonly clock?: Clock;
+  /** Builds the AWS clients; tests pass clients whose calls aws-sdk-client-mock answers. */
+  readonly clients?: (target: AwsTarget) => AwsClients;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function whole(command: string, name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`, command);
+  }
+  return Number(value);
+}
+
+function positiveNumber(command: string, name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}`, command);
+  return Number(value);
+}
+
+function contextOf(command: string, pairs: string[] | undefined): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-c needs key=value, got ${JSON.stringify(pair)}`, command);
+    context[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return context;
+}
+
+function accountList(command: string, text: string | undefined): string[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const ids = text.split(',').map((s) => s.trim()).filter((s) => s);
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad) throw new UsageError(`allowed accounts must be 12-digit account ids, got ${JSON.stringify(bad)}`, command);
+  return ids;
+}
+
+function target(command: string, values: Values): AwsTarget {
+  const region = values.region as string | undefined;
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region ${JSON.stringify(region)} is not a region name such as us-east-1`, command);
+  return { region, profile: values.profile as string | undefined };
+}
+
+function parse(command: CommandName, args: string[]): Values {
+  try {
+    return parseArgs({ args, options: COMMANDS[command].options, strict: true, allowPositionals: false }).values as Values;
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''), command);
+  }
+}
+
+async function run(command: CommandName, values: Values, deps: MainDeps, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const reporter = new Reporter(io, values.json === true);
+  const clock = deps.clock ?? systemClock;
+  if (command === 'cost') {
+    return runCost(reporter, {
+      context: contextOf(command, values.context as string[] | undefined),
+      cdkOut: values['cdk-out'] as string | undefined,
+      priceFile: values.prices as string | undefined,
+      students: values.students === undefined ? undefined : whole(command, 'students', values.students as string, 1, 1, 10_000),
+      hours: positiveNumber(command, 'hours', values.hours as string | undefined),
+    });
+  }
+  const makeClients = deps.clients ?? ((t: AwsTarget) => new AwsClients(t));
+  if (command === 'doctor') {
+    const options = {
+      context: contextOf(command, values.context as string[] | undefined),
+      students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
+    };
+    return runDoctor(reporter, makeClients(target(command, values)), clock, options);
+  }
+  if (command === 'status') {
+    const students = parseStudents(values.student as string[] | undefined, command);
+    return runStatus(reporter, makeClients(target(command, values)), clock, { students });
+  }
+  const options = {
+    students: parseStudents(values.student as string[] | undefined, command),
+    all: values.all === true,
+    delete: values.delete === true,
+    yes: values.yes === true,
+    concurrency: whole(command, 'concurrency', values.concurrency as string | undefined, DEFAULTS.concurrency, 1, 20),
+    timeoutMs: whole(command, 'timeout', values.timeout as string | undefined, DEFAULTS.timeoutMinutes, 1, 24 * 60) * 60_000,
+    allowedAccounts: accountList(command, (values['allowed-accounts'] as string | undefined) ?? env[ALLOWED_ACCOUNTS_ENV]),
+  };
+  if (options.yes && !options.delete) throw new UsageError('--yes only makes sense with --delete', command);
+  return runTeardown(reporter, makeClients(target(command, values)), clock, options);
+}
+
+function report(io: Io, error: unknown, json: boolean, env: NodeJS.ProcessEnv): number {
+  let failure: ToolError;
+  if (error instanceof ToolError) failure = error;
+  else if ((error as { $metadata?: unknown })?.$metadata !== undefined || /Credentials|Region is missing/.test(String((error as Error)?.name) + String((error as Error)?.message))) failure = describeAwsError(error);
+  else {
+    failure = new ToolError(`unexpected error: ${(error as Error)?.message ?? String(error)} (set CLASS_LAB_DEBUG=1 to see where)`, EXIT.failed);
+    if (env.CLASS_LAB_DEBUG) io.stderr(String((error as Error)?.stack ?? error));
+  }
+  if (json) io.stdout(JSON.stringify({ ok: false, exitCode: failure.exitCode, error: failure.message }, null, 2));
+  io.stderr(`${CLI_NAME}: ${failure.message}`);
+  if (failure instanceof UsageError) {
+    const command = failure.command as CommandName | undefined;
+    io.stderr('');
+    io.stderr(command && COMMANDS[command] ? COMMANDS[command].usage : USAGE);
+  }
+  return failure.exitCode;
+}
+
+/** Runs one command line; resolves to the process exit code. Never throws. */
+export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
+  const io = deps.io ?? processIo;
+  const env = deps.env ?? process.env;
+  const json = argv.includes('--json');
+  try {
+    const [command, ...args] = argv;
+    if (command === undefined) throw new UsageError('no command given');
+    if (command === 'help' || command === '--help' || command === '-h') {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    const values = parse(command as CommandName, args);
+    if (values.help) {
+      io.stdout(COMMANDS[command as CommandName].usage);
+      return EXIT.ok;
+    }
+    if (!deps.env) quietSdkEnvironment(env);
+    return await run(command as CommandName, values, deps, io, env);
+  } catch (error) {
+    return report(io, error, json, env);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,248 @@
+/**
+ * `class-lab-admin doctor`: will `npx cdk deploy ClassLabStack` work in this account?
+ * Each check says pass, warn or fail, and how to fix what it found. Read-only.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { ConfigError, LabConfig, loadLabConfig } from '../config';
+import { AwsClients, Identity } from './aws-clients';
+import { Clock, formatDuration } from './clock';
+import { describeAwsError, errorName, UsageError } from './errors';
+import { Reporter, table } from './output';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface CheckResult {
+  readonly id: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+/** Service Quotas code of "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", in vCPUs. */
+export const ON_DEMAND_STANDARD_VCPU_QUOTA = 'L-1216C47A';
+export const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
+export const TOOLKIT_STACK = 'CDKToolkit';
+/** The version the pinned aws-cdk-lib's DefaultStackSynthesizer requires to deploy (MIN_BOOTSTRAP_STACK_VERSION). */
+export const MIN_BOOTSTRAP_VERSION = 6;
+export const ECS_SERVICE_LINKED_ROLE = 'AWSServiceRoleForECS';
+/** AWS Academy Learner Lab: the roles its sessions run as, and the only regions it allows. */
+const LEARNER_LAB_ROLE = /:assumed-role\/(voclabs|vocstartsoft|LabRole)\/|:role\/LabRole$/i;
+export const LEARNER_LAB_REGIONS = ['us-east-1', 'us-west-2'];
+/** Credentials closer than this to expiry get a warning: a deploy plus the lab take longer. */
+const EXPIRY_WARNING_MS = 60 * 60 * 1000;
+/** Every size the kit allows (nano to large of t4g/t3/t3a) has 2 vCPUs. */
+const VCPUS_PER_INSTANCE = 2;
+
+export interface DoctorOptions {
+  readonly context: Record<string, string>;
+  /** Students that will deploy into this one account (a roster sharing it). */
+  readonly students: number;
+}
+
+/** The bootstrap version the pinned CDK CLI would install, read from its bootstrap template. */
+export function latestBootstrapVersion(): number | undefined {
+  try {
+    const cli = path.dirname(require.resolve('aws-cdk/package.json'));
+    const text = fs.readFileSync(path.join(cli, 'lib', 'api', 'bootstrap', 'bootstrap-template.yaml'), 'utf8');
+    const match = /CdkBootstrapVersion:[\s\S]*?Value:\s*'?(\d+)'?/.exec(text);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function couldNotCheck(id: string, error: unknown, fix?: string): CheckResult {
+  return { id, status: 'warn', detail: `could not check: ${describeAwsError(error).message}`, fix };
+}
+
+async function checkCredentials(clients: AwsClients, identity: Identity, clock: Clock): Promise<CheckResult> {
+  const expiry = await clients.credentialExpiry().catch(() => undefined);
+  const who = `${identity.arn} (account ${identity.account})`;
+  if (!expiry) return { id: 'credentials', status: 'pass', detail: `${who}, long-lived credentials` };
+  const left = expiry.getTime() - clock.now();
+  const refresh = 'refresh the credentials (Learner Lab: "Start Lab" again, then copy the new ones from "AWS Details"; SSO: `aws sso login`)';
+  if (left <= 0) return { id: 'credentials', status: 'fail', detail: `${who}, credentials expired`, fix: refresh };
+  if (left < EXPIRY_WARNING_MS) {
+    return { id: 'credentials', status: 'warn', detail: `${who}, credentials expire in ${formatDuration(left)}`, fix: `a deploy takes about 5 minutes and the lab an hour or more: ${refresh}` };
+  }
+  return { id: 'credentials', status: 'pass', detail: `${who}, credentials expire in ${formatDuration(left)}` };
+}
+
+function isLearnerLab(identity: Identity): boolean {
+  return LEARNER_LAB_ROLE.test(identity.arn);
+}
+
+function checkSandbox(identity: Identity, region: string): CheckResult {
+  if (!isLearnerLab(identity)) return { id: 'sandbox', status: 'pass', detail: 'not an AWS Academy Learner Lab session' };
+  const labRole = `arn:aws:iam::${identity.account}:role/LabRole`;
+  const advice = `Learner Lab cannot create IAM roles: bootstrap with the no-IAM template and deploy with the Learner Lab settings of lab-guides/setup.md (labRoleArn ${labRole}, \`-r ${labRole}\`); keep to at most 9 running instances`;
+  if (!LEARNER_LAB_REGIONS.includes(region)) {
+    return { id: 'sandbox', status: 'fail', detail: `AWS Academy Learner Lab session in ${region}, which Learner Lab does not allow`, fix: `use --region us-east-1 (or us-west-2). ${advice}` };
+  }
+  return { id: 'sandbox', status: 'warn', detail: 'AWS Academy Learner Lab session (restricted sandbox)', fix: advice };
+}
+
+function checkRegion(region: string): CheckResult {
+  if (region === 'us-east-1') return { id: 'region', status: 'pass', detail: region };
+  return { id: 'region', status: 'pass', detail: `${region} (cost estimates use us-east-1 prices; expect small differences)` };
+}
+
+async function checkZones(clients: AwsClients, region: string): Promise<CheckResult> {
+  try {
+    const out = await clients.ec2.send(new DescribeAvailabilityZonesCommand({
+      Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }, { Name: 'state', Values: ['available'] }],
+    }));
+    const zones = (out.AvailabilityZones ?? []).map((z) => z.ZoneName ?? '').filter((z) => z);
+    if (zones.length >= 2) return { id: 'availability-zones', status: 'pass', detail: `${zones.length} available: ${zones.join(', ')}` };
+    return { id: 'availability-zones', status: 'fail', detail: `${zones.length} available zone(s) in ${region}; the lab VPC spans 2`, fix: 'choose a region with at least two available zones (--region, and deploy there)' };
+  } catch (error) {
+    return couldNotCheck('availability-zones', error);
+  }
+}
+
+async function checkBootstrap(clients: AwsClients, identity: Identity, region: string): Promise<CheckResult> {
+  const bootstrap = `npx cdk bootstrap aws://${identity.account}/${region}`;
+  const learnerFix = isLearnerLab(identity) ? ' (Learner Lab: the no-IAM bootstrap template in lab-guides/setup.md)' : '';
+  let version: number;
+  try {
+    const out = await clients.ssm.send(new GetParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER }));
+    version = Number(out.Parameter?.Value);
+  } catch (error) {
+    if (errorName(error) === 'ParameterNotFound') {
+      return { id: 'cdk-bootstrap', status: 'fail', detail: `not bootstrapped: SSM parameter ${BOOTSTRAP_VERSION_PARAMETER} is missing`, fix: `${bootstrap}${learnerFix}` };
+    }
+    return couldNotCheck('cdk-bootstrap', error, `if the account is not bootstrapped: ${bootstrap}${learnerFix}`);
+  }
+  let toolkit = '';
+  try {
+    const out = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: TOOLKIT_STACK }));
+    const status = out.Stacks?.[0]?.StackStatus ?? 'UNKNOWN';
+    if (/FAILED|ROLLBACK_COMPLETE$/.test(status) && status !== 'UPDATE_ROLLBACK_COMPLETE') {
+      return { id: 'cdk-bootstrap', status: 'fail', detail: `${TOOLKIT_STACK} stack is ${status}`, fix: `delete the ${TOOLKIT_STACK} stack in the CloudFormation console, then ${bootstrap}` };
+    }
+    toolkit = `${TOOLKIT_STACK} ${status}, `;
+  } catch (error) {
+    toolkit = errorName(error) === 'ValidationError' ? `no ${TOOLKIT_STACK} stack (custom toolkit name?), ` : '';
+  }
+  if (!(version >= MIN_BOOTSTRAP_VERSION)) {
+    return { id: 'cdk-bootstrap', status: 'fail', detail: `${toolkit}bootstrap version ${version}; ClassLabStack needs at least ${MIN_BOOTSTRAP_VERSION}`, fix: `${bootstrap}${learnerFix}` };
+  }
+  const latest = latestBootstrapVersion();
+  if (latest !== undefined && version < latest) {
+    return { id: 'cdk-bootstrap', status: 'warn', detail: `${toolkit}bootstrap version ${version} works; the pinned CDK CLI installs ${latest}`, fix: `${bootstrap} to update it` };
+  }
+  return { id: 'cdk-bootstrap', status: 'pass', detail: `${toolkit}bootstrap version ${version}` };
+}
+
+async function checkEcsRole(clients: AwsClients, config: LabConfig): Promise<CheckResult> {
+  if (!config.modules.has('ecs')) return { id: 'ecs-service-linked-role', status: 'pass', detail: 'not needed: the ecs module is not selected' };
+  try {
+    await clients.iam.send(new GetRoleCommand({ RoleName: ECS_SERVICE_LINKED_ROLE }));
+    return { id: 'ecs-service-linked-role', status: 'pass', detail: `${ECS_SERVICE_LINKED_ROLE} exists` };
+  } catch (error) {
+    const fix = 'aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com';
+    if (errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity') {
+      return { id: 'ecs-service-linked-role', status: 'fail', detail: `${ECS_SERVICE_LINKED_ROLE} does not exist yet; the ECS service would fail to create`, fix };
+    }
+    return couldNotCheck('ecs-service-linked-role', error, `if the role is missing: ${fix}`);
+  }
+}
+
+async function vcpuQuota(clients: AwsClients): Promise<number | undefined> {
+  const input = { ServiceCode: 'ec2', QuotaCode: ON_DEMAND_STANDARD_VCPU_QUOTA };
+  try {
+    return (await clients.serviceQuotas.send(new GetServiceQuotaCommand(input))).Quota?.Value;
+  } catch (error) {
+    // An account that never changed the quota may only answer with the default.
+    if (errorName(error) !== 'NoSuchResourceException') throw error;
+    return (await clients.serviceQuotas.send(new GetAWSDefaultServiceQuotaCommand(input))).Quota?.Value;
+  }
+}
+
+async function checkVcpuQuota(clients: AwsClients, config: LabConfig, students: number): Promise<CheckResult> {
+  if (!config.modules.has('ec2')) return { id: 'vcpu-quota', status: 'pass', detail: 'not needed: the ec2 module is not selected' };
+  const need = students * config.fleet.max * VCPUS_PER_INSTANCE;
+  const sum = `${students} student(s) x fleetMax ${config.fleet.max} x ${VCPUS_PER_INSTANCE} vCPUs (${config.instanceType}) = ${need} vCPUs`;
+  try {
+    const quota = await vcpuQuota(clients);
+    if (quota === undefined) return { id: 'vcpu-quota', status: 'warn', detail: `quota ${ON_DEMAND_STANDARD_VCPU_QUOTA} has no value; the fleet needs ${sum}` };
+    if (quota < need) {
+      return {
+        id: 'vcpu-quota', status: 'fail', detail: `On-Demand Standard vCPU quota is ${quota}; the fleet at max size needs ${sum}`,
+        fix: `lower -c fleetMax, or request ${need} vCPUs: Service Quotas > Amazon EC2 > "Running On-Demand Standard instances" (${ON_DEMAND_STANDARD_VCPU_QUOTA})`,
+      };
+    }
+    return { id: 'vcpu-quota', status: 'pass', detail: `quota ${quota} vCPUs >= ${sum}` };
+  } catch (error) {
+    return couldNotCheck('vcpu-quota', error, `make sure ${ON_DEMAND_STANDARD_VCPU_QUOTA} (On-Demand Standard vCPUs) is at least ${need}`);
+  }
+}
+
+/** Runs every check; the first two (region, credentials) gate the rest. */
+/** The settings the deploy would use; a bad one is an argument error of doctor. */
+export function doctorConfig(context: Record<string, string>): LabConfig {
+  try {
+    return loadLabConfig((key) => context[key]);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), 'doctor');
+    throw error;
+  }
+}
+
+export async function runChecks(clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<{ results: CheckResult[]; account?: string; region?: string }> {
+  const config = doctorConfig(options.context);
+  let region: string;
+  try {
+    region = await clients.region();
+  } catch (error) {
+    return { results: [{ id: 'region', status: 'fail', detail: describeAwsError(error).message, fix: 'pass --region us-east-1 or set AWS_REGION' }] };
+  }
+  let identity: Identity;
+  try {
+    identity = await clients.identity();
+  } catch (error) {
+    return { region, results: [checkRegion(region), { id: 'credentials', status: 'fail', detail: describeAwsError(error).message, fix: 'configure credentials, then run doctor again' }] };
+  }
+  const results = [
+    await checkCredentials(clients, identity, clock),
+    checkRegion(region),
+    checkSandbox(identity, region),
+    ...(await Promise.all([
+      checkBootstrap(clients, identity, region),
+      checkEcsRole(clients, config),
+      checkVcpuQuota(clients, config, options.students),
+      checkZones(clients, region),
+    ])),
+  ];
+  return { results, account: identity.account, region };
+}
+
+export async function runDoctor(reporter: Reporter, clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<number> {
+  const config = doctorConfig(options.context);
+  const deploy = `npx cdk deploy ClassLabStack${config.student ? ` -c student=${config.student}` : ''}`;
+  reporter.progress(`Checking whether \`${deploy}\` would work...`);
+  const { results, account, region } = await runChecks(clients, clock, options);
+  const failed = results.filter((r) => r.status === 'fail');
+  const warned = results.filter((r) => r.status === 'warn');
+  reporter.document({ account, region, ok: failed.length === 0, checks: results });
+  reporter.line(`Class Lab doctor${account ? ` for account ${account}` : ''}${region ? ` in ${region}` : ''}:`);
+  const rows = table(results.map((r) => [r.status.toUpperCase().padEnd(4), r.id, r.detail]));
+  results.forEach((r, i) => {
+    reporter.line(rows[i]);
+    if (r.fix && r.status !== 'pass') reporter.line(`        fix: ${r.fix}`);
+  });
+  const summary = `${failed.length} failed, ${warned.length} warning(s), ${results.length - failed.length - warned.length} passed`;
+  if (failed.length > 0) {
+    reporter.line(`Result: ${summary}. Fix the failed checks before deploying.`);
+    reporter.io.stderr(`class-lab-admin doctor: ${failed.length} check(s) failed: ${failed.map((r) => r.id).join(', ')}`);
+    return 1;
+  }
+  reporter.line(`Result: ${summary}. \`${deploy}\` should work.`);
+  return 0;
+}

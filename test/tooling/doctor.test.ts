@@ -1,0 +1,148 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { latestBootstrapVersion } from '../../lib/tooling/doctor';
+import { aws, resetAws } from './support/aws-mocks';
+import { ACCOUNT, awsError, runCli, VirtualClock } from './support/harness';
+
+const cfn = mockClient(CloudFormationClient);
+const LATEST = latestBootstrapVersion()!;
+const LEARNER_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/voclabs/user1234567=student@example.edu`;
+
+/** An account where `cdk deploy ClassLabStack` works. */
+function healthyAccount(arn?: string): void {
+  resetAws(arn);
+  cfn.reset();
+  aws.ssm.on(GetParameterCommand, { Name: '/cdk-bootstrap/hnb659fds/version' }).resolves({ Parameter: { Value: String(LATEST) } });
+  cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
+  aws.iam.on(GetRoleCommand, { RoleName: 'AWSServiceRoleForECS' }).resolves({ Role: { RoleName: 'AWSServiceRoleForECS' } as any });
+  aws.quotas.on(GetServiceQuotaCommand, { ServiceCode: 'ec2', QuotaCode: 'L-1216C47A' }).resolves({ Quota: { Value: 32 } });
+  aws.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: ['a', 'b', 'c'].map((z) => ({ ZoneName: `us-east-1${z}`, State: 'available' as const })) });
+}
+
+const statusOf = (run: { json(): any }) => Object.fromEntries(run.json().checks.map((c: any) => [c.id, c.status]));
+
+describe('doctor', () => {
+  test('reads the bootstrap version the pinned CDK CLI installs', () => {
+    expect(LATEST).toBeGreaterThanOrEqual(6);
+  });
+
+  test('a ready account passes every check, exit 0', async () => {
+    healthyAccount();
+    const run = await runCli(['doctor'], { clock: new VirtualClock() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/PASS {2}credentials +arn:aws:iam::111122223333:user\/instructor \(account 111122223333\), long-lived credentials/);
+    expect(run.stdout).toMatch(/PASS {2}cdk-bootstrap +CDKToolkit UPDATE_COMPLETE, bootstrap version \d+/);
+    expect(run.stdout).toContain('quota 32 vCPUs >= 1 student(s) x fleetMax 4 x 2 vCPUs (t4g.nano) = 8 vCPUs');
+    expect(run.stdout).toContain('3 available: us-east-1a, us-east-1b, us-east-1c');
+    expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 7 passed. `npx cdk deploy ClassLabStack` should work.');
+  });
+
+  test('a new account: not bootstrapped, no ECS service-linked role, low vCPU quota, one zone: each fails with its fix, exit 1', async () => {
+    healthyAccount();
+    aws.ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', ''));
+    aws.iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException', 'The role with name AWSServiceRoleForECS cannot be found.'));
+    aws.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    aws.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [{ ZoneName: 'us-east-1a', State: 'available' }] });
+    const run = await runCli(['doctor'], { clock: new VirtualClock() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`fix: npx cdk bootstrap aws://${ACCOUNT}/us-east-1`);
+    expect(run.stdout).toContain('fix: aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com');
+    expect(run.stdout).toContain('On-Demand Standard vCPU quota is 5; the fleet at max size needs 1 student(s) x fleetMax 4 x 2 vCPUs (t4g.nano) = 8 vCPUs');
+    expect(run.stdout).toContain('fix: lower -c fleetMax, or request 8 vCPUs');
+    expect(run.stdout).toContain('1 available zone(s) in us-east-1; the lab VPC spans 2');
+    expect(run.stderr.split('\n').pop()).toBe('class-lab-admin doctor: 4 check(s) failed: cdk-bootstrap, ecs-service-linked-role, vcpu-quota, availability-zones');
+  });
+
+  test('a Learner Lab session is recognised and gets the matching advice; expiring credentials warn', async () => {
+    healthyAccount(LEARNER_ARN);
+    const clock = new VirtualClock();
+    const run = await runCli(['doctor', '--json'], { clock, expiration: new Date(clock.now() + 40 * 60_000) });
+    expect(run.code).toBe(0);
+    const checks = run.json().checks;
+    expect(statusOf(run)).toMatchObject({ sandbox: 'warn', credentials: 'warn', region: 'pass' });
+    const sandbox = checks.find((c: any) => c.id === 'sandbox');
+    expect(sandbox.fix).toContain(`arn:aws:iam::${ACCOUNT}:role/LabRole`);
+    expect(sandbox.fix).toContain('lab-guides/setup.md');
+    expect(checks.find((c: any) => c.id === 'credentials').detail).toContain('credentials expire in 40m00s');
+  });
+
+  test('a Learner Lab session outside us-east-1 / us-west-2 fails the sandbox check', async () => {
+    healthyAccount(LEARNER_ARN);
+    const run = await runCli(['doctor', '--json', '--region', 'eu-west-1'], { clock: new VirtualClock() });
+    expect(run.code).toBe(1);
+    expect(statusOf(run).sandbox).toBe('fail');
+    expect(run.json().region).toBe('eu-west-1');
+  });
+
+  test.each([
+    [5, 'fail', 'needs at least 6'],
+    [LATEST - 1, 'warn', `the pinned CDK CLI installs ${LATEST}`],
+  ])('bootstrap version %s: %s', async (version, status, text) => {
+    healthyAccount();
+    aws.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: String(version) } });
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    const check = run.json().checks.find((c: any) => c.id === 'cdk-bootstrap');
+    expect(check.status).toBe(status);
+    expect(check.detail).toContain(text);
+  });
+
+  test('a CDKToolkit stack stuck in a failed state fails with the way out', async () => {
+    healthyAccount();
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }] });
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    const check = run.json().checks.find((c: any) => c.id === 'cdk-bootstrap');
+    expect(check).toMatchObject({ status: 'fail', detail: 'CDKToolkit stack is ROLLBACK_COMPLETE' });
+    expect(check.fix).toContain('delete the CDKToolkit stack');
+  });
+
+  test('the vCPU need follows the settings and the number of students sharing the account', async () => {
+    healthyAccount();
+    aws.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 16 } });
+    const three = await runCli(['doctor', '--json', '--students', '3', '-c', 'fleetMax=4'], { clock: new VirtualClock() });
+    expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota')).toMatchObject({ status: 'fail' });
+    expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('= 24 vCPUs');
+    const s3only = await runCli(['doctor', '--json', '-c', 'modules=s3'], { clock: new VirtualClock() });
+    expect(statusOf(s3only)).toMatchObject({ 'vcpu-quota': 'pass', 'ecs-service-linked-role': 'pass' });
+    expect(aws.iam.commandCalls(GetRoleCommand)).toHaveLength(1);
+  });
+
+  test('an unchanged quota is read from its AWS default', async () => {
+    healthyAccount();
+    aws.quotas.on(GetServiceQuotaCommand).rejects(awsError('NoSuchResourceException', 'The request failed because the specified service quota does not exist.'));
+    aws.quotas.on(GetAWSDefaultServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    expect(run.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('quota is 5');
+  });
+
+  test('a check it is not allowed to make warns instead of failing', async () => {
+    healthyAccount();
+    aws.iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: iam:GetRole'));
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    expect(run.code).toBe(0);
+    expect(run.json().checks.find((c: any) => c.id === 'ecs-service-linked-role')).toMatchObject({
+      status: 'warn', detail: 'could not check: access denied (AccessDenied): User is not authorized to perform: iam:GetRole',
+    });
+  });
+
+  test('credentials AWS rejects fail the credentials check and stop there', async () => {
+    healthyAccount();
+    aws.sts.reset();
+    aws.sts.rejects(awsError('ExpiredToken', 'The security token included in the request is expired'));
+    const run = await runCli(['doctor'], { clock: new VirtualClock() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL {2}credentials +AWS credentials have expired \(ExpiredToken\)/);
+    expect(aws.ssm.calls()).toHaveLength(0);
+  });
+
+  test('a bad setting is an argument error with the usage', async () => {
+    healthyAccount();
+    const run = await runCli(['doctor', '-c', 'fleetMax=12'], { clock: new VirtualClock() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('class-lab-admin: Invalid Class Lab settings: - fleetMax: got {"fleetMin":2,"fleetDesired":2,"fleetMax":12}');
+    expect(run.stderr).toContain('Usage: class-lab-admin doctor');
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * aws-sdk-client-mock stubs for every client the tool uses except CloudFormation (see
+ * fake-cloudformation.ts), with defaults that describe a clean account: the caller's
+ * identity, and nothing left anywhere. Tests override what their scenario needs.
+ */
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeAddressesCommand, DescribeAvailabilityZonesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand,
+  DescribeVpcsCommand, EC2Client,
+} from '@aws-sdk/client-ec2';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ACCOUNT, awsError, CALLER_ARN } from './harness';
+
+export const aws = {
+  sts: mockClient(STSClient),
+  ec2: mockClient(EC2Client),
+  s3: mockClient(S3Client),
+  ecr: mockClient(ECRClient),
+  route53: mockClient(Route53Client),
+  tagging: mockClient(ResourceGroupsTaggingAPIClient),
+  elbv2: mockClient(ElasticLoadBalancingV2Client),
+  logs: mockClient(CloudWatchLogsClient),
+  ssm: mockClient(SSMClient),
+  iam: mockClient(IAMClient),
+  quotas: mockClient(ServiceQuotasClient),
+};
+
+/** Resets every stub to a clean account seen by `arn` (an IAM user by default). */
+export function resetAws(arn = CALLER_ARN): void {
+  for (const mock of Object.values(aws)) mock.reset();
+  aws.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: arn, UserId: 'AIDATEST' });
+  // Nothing left: every describe comes back empty, every probe says "not found".
+  aws.tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+  for (const command of [DescribeInstancesCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, DescribeSecurityGroupsCommand,
+    DescribeNetworkInterfacesCommand, DescribeVpcsCommand, DescribeNatGatewaysCommand, DescribeAddressesCommand]) {
+    aws.ec2.on(command as any).resolves({});
+  }
+  aws.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [] });
+  aws.elbv2.on(DescribeLoadBalancersCommand).rejects(awsError('LoadBalancerNotFoundException', 'One or more load balancers not found'));
+  aws.elbv2.on(DescribeTargetGroupsCommand).rejects(awsError('TargetGroupNotFoundException', 'One or more target groups not found'));
+  aws.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+  aws.ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException', 'The repository does not exist'));
+  aws.s3.on(HeadBucketCommand).rejects(awsError('NotFound', 'NotFound'));
+  aws.route53.on(GetHostedZoneCommand).rejects(awsError('NoSuchHostedZone', 'No hosted zone found'));
+}
