@@ -1,0 +1,348 @@
+/**
+ * The lab guides (lab-guides/*.md) are tested against the code: a renamed output, context key,
+ * npm script, module or file breaks this test, not a class.
+ *
+ * Markup convention (what the checks look for; lab-guides/README.md repeats it for authors):
+ *
+ * - Outputs: a code span holding one CamelCase word is an output (`WebUrl`), unless it is a
+ *   stack or one of TERMS below. In commands, outputs are read with the guides' helper
+ *   `lab_output WebUrl`, named in `--query "...[?OutputKey=='WebUrl']..."`, or shown the way
+ *   `cdk deploy` prints them (`ClassLabStack.WebUrl = http://...`). Outputs come from the
+ *   synthesized root stack, never from a list kept here.
+ * - Context keys: `-c key=value` (or `--context key=value`) anywhere in code; a code span holding
+ *   one camelCase word (`imageTag`) is a context key unless it is one of TERMS. Keys come from
+ *   SETTINGS in lib/config.ts. The values of `-c modules=...` must be class modules.
+ * - Stacks: the names after `cdk deploy|destroy|synth|diff`, after `--stack-name`, and any word
+ *   starting with `ClassLab`. `ClassLabStack-<your-student-id>` is the per-student stack name.
+ * - npm scripts: `npm run <script>`, `npm test`, `npm start`: checked against package.json.
+ * - Files: relative links resolve from the guide (anchors included); a code span with a slash
+ *   (`lib/modules/ec2-fleet.ts`, `sample-app/`) is a path from the repository root; in code
+ *   blocks, words that start with a top-level folder of the repository are paths too.
+ * - Module guides carry a card: `**Module** \`ec2\`` plus links to the module file and its
+ *   test. Every lib/modules/<name>.ts has lab-guides/<name>.md.
+ * - Commands: shell blocks are fenced ```bash, have no `$ ` prompts and pass `bash -n`;
+ *   expected output is fenced ```text. Placeholders are `<words-with-hyphens>` and each one is
+ *   explained by a list item or table row starting with it, in the guide or in the README.
+ * - Class notes: the README table headed "Class notes" maps every agenda item, heading and
+ *   diagram request of the notes to a guide section; *WIP* sections must be written out
+ *   there, and diagram requests must point at a section with a Mermaid block.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { STACK_ID, stackNameFor } from '../lib/class-lab-app';
+import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/config';
+import {
+  CodeFacts, Guide, Problem, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
+  notesItems, parseGuide, proseWords, section, shellcheckGuide, stripInline,
+} from './support/lab-guides';
+import { synthLab } from './support/synth';
+
+const root = path.join(__dirname, '..');
+const GUIDES_DIR = 'lab-guides';
+/** Guides that are not about one class module. */
+const GENERAL_GUIDES = ['README.md', 'setup.md', 'docker.md', 'exercise.md', 'instructor.md'];
+/** The CDK bootstrap stack: not the kit's, but `cdk bootstrap` creates it and guides name it. */
+const BOOTSTRAP_STACK = 'CDKToolkit';
+
+/**
+ * CamelCase and camelCase words guides may write in backticks that are neither stack outputs
+ * nor context keys: AWS, Docker and class vocabulary. Add a word here only when it is no output
+ * and no setting.
+ */
+const TERMS = [
+  'LabRole', 'LabInstanceProfile', 'OutputKey', 'OutputValue', 'NestedStack',
+  'CannotPullContainerError', 'ResourceInitializationError', 'CannotStartContainerError',
+  'CPUUtilization', 'InService', 'AccessDenied', 'HostedZoneNotEmpty', 'DependencyViolation',
+  'AmazonEC2ContainerRegistryPowerUser', 'PowerShell', 'CloudShell', 'NoSuchBucket', 'ExpiredToken',
+];
+/** Shellcheck codes that do not apply to guide blocks, which a student runs one by one. */
+const SHELLCHECK_EXCLUDE = [
+  'SC2034', // a variable set for a later block looks unused
+  'SC2164', // `cd dir` without `|| exit`: interactive shells, not scripts
+];
+
+// Outputs: synthesize the default app with every optional output turned on. A setting that
+// adds outputs is set only when lib/config.ts has it, so the context never invents keys.
+const OPTIONAL_OUTPUT_SETTINGS: Record<string, string> = { expiresAfterHours: '8' };
+const settingKeys = new Set(SETTINGS.map((s) => s.key));
+const outputContext = Object.fromEntries(Object.entries(OPTIONAL_OUTPUT_SETTINGS).filter(([key]) => settingKeys.has(key)));
+const lab = synthLab(outputContext, { guardrails: false });
+const outputs = new Set(Object.keys(lab.root.toJSON().Outputs ?? {}));
+
+const IGNORED_TOP_LEVEL = new Set(['.git', 'node_modules', 'cdk.out', 'coverage']);
+const topLevel = new Set(fs.readdirSync(root).filter((n) => !IGNORED_TOP_LEVEL.has(n)));
+const appStacks = new Set(lab.app.node.findAll().filter((c) => 'stackName' in c).map((c) => (c as unknown as { stackName: string }).stackName));
+
+/** A stack name the app can produce: ClassLabStack, or ClassLabStack-<student> for a valid student id. */
+function isStack(name: string): boolean {
+  if (name === STACK_ID || name === BOOTSTRAP_STACK || appStacks.has(name)) return true;
+  const student = name.startsWith(`${STACK_ID}-`) ? name.slice(STACK_ID.length + 1) : undefined;
+  if (student === undefined) return false;
+  if (/^<[a-z0-9-]+>$/.test(student)) return true;
+  try {
+    return stackNameFor(loadLabConfig((key) => (key === 'student' ? student : undefined)).student) === name;
+  } catch {
+    return false;
+  }
+}
+
+function exists(repoPath: string): boolean {
+  const first = repoPath.split('/')[0];
+  return !IGNORED_TOP_LEVEL.has(first) && fs.existsSync(path.join(root, repoPath));
+}
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const facts: CodeFacts = {
+  isStack,
+  outputs,
+  contextKeys: settingKeys,
+  npmScripts: new Set(Object.keys(packageJson.scripts ?? {})),
+  modules: new Set(CLASS_MODULES),
+  terms: new Set(TERMS),
+  exists,
+  topLevel,
+};
+
+const guideFiles = fs.readdirSync(path.join(root, GUIDES_DIR)).filter((f) => f.endsWith('.md')).sort();
+const guides = new Map<string, Guide>(guideFiles.map((f) => {
+  const file = `${GUIDES_DIR}/${f}`;
+  return [file, parseGuide(file, fs.readFileSync(path.join(root, file), 'utf8'))];
+}));
+const readme = guides.get(`${GUIDES_DIR}/README.md`)!;
+/** Any Markdown file of the repository, parsed once, for links to its anchors. */
+const otherMarkdown = new Map<string, Guide>();
+function markdownAt(repoPath: string): Guide | undefined {
+  if (guides.has(repoPath)) return guides.get(repoPath);
+  if (!otherMarkdown.has(repoPath) && exists(repoPath)) otherMarkdown.set(repoPath, parseGuide(repoPath, fs.readFileSync(path.join(root, repoPath), 'utf8')));
+  return otherMarkdown.get(repoPath);
+}
+const readmePlaceholders = explainedPlaceholders(readme);
+
+/** Problems as `file:line kind name: message` lines, so a failure reads like a linter. */
+function lines(problems: Problem[]): string[] {
+  return problems.map((p) => `${p.file}:${p.line} ${p.kind} ${p.name}: ${p.message}`);
+}
+
+/** The class notes: beside the repository in the course layout, or the copy in test/fixtures. */
+const NOTES_COPY = path.join(__dirname, 'fixtures', 'class-03-notes.md');
+const NOTES_SHARED = process.env.CLASS_NOTES ?? path.join(root, '..', 'shared', 'class-03-notes.md');
+
+describe('lab guides', () => {
+  test('the guides the class needs are all there', () => {
+    const expected = [...GENERAL_GUIDES, 'ec2-fleet.md', 's3.md', 'route53.md', 'ecr.md', 'ecs.md'];
+    expect(guideFiles).toEqual(expect.arrayContaining(expected));
+  });
+
+  test('every class module file has a guide of the same name, with a card naming the module, its code and its test', () => {
+    const moduleFiles = fs.readdirSync(path.join(root, 'lib', 'modules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    const problems: string[] = [];
+    const carded = new Map<string, string>();
+    for (const name of moduleFiles) {
+      const guide = guides.get(`${GUIDES_DIR}/${name}.md`);
+      if (!guide) {
+        problems.push(`lib/modules/${name}.ts has no guide ${GUIDES_DIR}/${name}.md`);
+        continue;
+      }
+      const card = guide.proseLines.find((l) => /\*\*Module\*\*/.test(l.text))?.text ?? '';
+      const id = /\*\*Module\*\*\s*`([^`]+)`/.exec(card)?.[1];
+      if (!id) problems.push(`${guide.file}: no module card (**Module** \`<id>\`)`);
+      else carded.set(id, name);
+      for (const target of [`../lib/modules/${name}.ts`, `../test/modules/${name}.test.ts`]) {
+        if (!card.includes(`(${target})`)) problems.push(`${guide.file}: module card does not link ${target}`);
+      }
+    }
+    for (const module of CLASS_MODULES) {
+      if (!carded.has(module)) problems.push(`class module ${module} has no guide with a **Module** \`${module}\` card`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('every stack, output, context key, npm script, module and path a guide names exists in the code', () => {
+    const problems = [...guides.values()].flatMap((g) => checkNames(g, facts));
+    expect(lines(problems)).toEqual([]);
+  });
+
+  test('markdown renders cleanly: one H1, no skipped heading levels, closed and tagged fences, even tables, links resolve', () => {
+    const problems = [...guides.values()].flatMap((g) => checkMarkdown(g, markdownAt, facts));
+    expect(lines(problems)).toEqual([]);
+  });
+
+  test('commands are copy-paste correct: no prompts, bash parses them, shellcheck is clean, every placeholder is explained', () => {
+    const problems = [...guides.values()].flatMap((g) => [
+      ...checkCommands(g, new Set([...readmePlaceholders, ...explainedPlaceholders(g)])),
+      ...shellcheckGuide(g, SHELLCHECK_EXCLUDE),
+    ]);
+    expect(lines(problems)).toEqual([]);
+  });
+
+  test('every Mermaid block parses with the mermaid package', () => {
+    const files = [...guides.keys()].filter((f) => guides.get(f)!.blocks.some((b) => b.lang === 'mermaid'));
+    const report = runMermaidCheck(files);
+    expect(report.filter((r) => !r.ok)).toEqual([]);
+    const blockCount = [...guides.values()].reduce((n, g) => n + g.blocks.filter((b) => b.lang === 'mermaid').length, 0);
+    expect(report).toHaveLength(blockCount);
+  });
+
+  test('every module guide shows what it deploys as a Mermaid diagram, and has the parts a student needs', () => {
+    const parts = [/^objectives$/i, /^concepts/i, /^what this module (deploys|builds)$/i, /^steps$/i, /^check yourself$/i, /^troubleshooting$/i, /^clean up$/i];
+    const problems: string[] = [];
+    for (const name of ['ec2-fleet', 's3', 'route53', 'docker', 'ecr', 'ecs']) {
+      const guide = guides.get(`${GUIDES_DIR}/${name}.md`);
+      if (!guide) {
+        problems.push(`${name}.md missing`);
+        continue;
+      }
+      const h2 = guide.headings.filter((h) => h.level === 2);
+      for (const part of parts) {
+        const heading = h2.find((h) => part.test(h.text));
+        if (!heading) problems.push(`${guide.file}: no section matching ${part}`);
+        else if (part.source.includes('deploys') && !section(guide, heading.slug)!.blocks.some((b) => b.lang === 'mermaid')) {
+          problems.push(`${guide.file}: "${heading.text}" has no Mermaid diagram`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('every agenda item, heading and diagram request of the class notes maps to a guide section that covers it', () => {
+    const notes = fs.readFileSync(fs.existsSync(NOTES_SHARED) ? NOTES_SHARED : NOTES_COPY, 'utf8');
+    const map = readme.tables.find((t) => stripInline(t.header[0]) === 'Class notes');
+    expect(map).toBeDefined();
+    const rows = new Map(map!.rows.map((r) => [stripInline(r.cells[0]).replace(/\s*\(WIP\)$/, ''), r.cells[1]]));
+    const problems: string[] = [];
+    const items = notesItems(notes);
+    expect(items.filter((i) => i.wip).length).toBeGreaterThan(0);
+    for (const item of items) {
+      const cell = rows.get(item.text);
+      const link = cell && /\]\(([\w.-]+\.md)#([\w-]+)\)/.exec(cell);
+      if (!link) {
+        problems.push(`notes ${item.kind} "${item.text}" has no row with a guide#section link in the README's Class notes table`);
+        continue;
+      }
+      const guide = guides.get(`${GUIDES_DIR}/${link[1]}`);
+      const part = guide && section(guide, link[2]);
+      if (!part) {
+        problems.push(`notes ${item.kind} "${item.text}" points at ${link[1]}#${link[2]}, which does not exist`);
+        continue;
+      }
+      if (item.kind === 'diagram' && !part.blocks.some((b) => b.lang === 'mermaid')) {
+        problems.push(`notes diagram request "${item.text}": ${link[1]}#${link[2]} has no Mermaid block`);
+      }
+      if (item.wip && proseWords(part.prose) < 60) {
+        problems.push(`notes section "${item.text}" is *WIP* there; ${link[1]}#${link[2]} must write it out (${proseWords(part.prose)} words, want 60+)`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('the copy of the class notes in test/fixtures matches the course notes when they are beside the repository', () => {
+    const copy = fs.readFileSync(NOTES_COPY, 'utf8');
+    expect(notesItems(copy).length).toBeGreaterThan(10);
+    if (fs.existsSync(NOTES_SHARED)) expect(copy).toBe(fs.readFileSync(NOTES_SHARED, 'utf8'));
+  });
+});
+
+describe('the guide checker catches what it is for', () => {
+  const check = (text: string) => {
+    const guide = parseGuide(`${GUIDES_DIR}/bad.md`, text);
+    return [...checkNames(guide, facts), ...checkMarkdown(guide, markdownAt, facts), ...checkCommands(guide, readmePlaceholders)];
+  };
+  const [anOutput] = outputs;
+
+  test('the real output and key it is fed are known, so the misspellings below are the only difference', () => {
+    expect(outputs.has('WebUrl')).toBe(true);
+    expect(settingKeys.has('modules')).toBe(true);
+    expect(check(`# Fine\n\nOpen \`${anOutput}\`.\n\n\`\`\`bash\nnpx cdk deploy ClassLabStack -c modules=ec2\nlab_output WebUrl\n\`\`\`\n`)).toEqual([]);
+  });
+
+  test('a misspelled output, in prose and in commands, is reported with a hint', () => {
+    const problems = check([
+      '# Bad',
+      '',
+      'Open the `WebURL` output.',
+      '',
+      '```bash',
+      'lab_output FleetLoadUrll',
+      'aws cloudformation describe-stacks --stack-name ClassLabStack --query "Stacks[0].Outputs[?OutputKey==\'WebUrI\'].OutputValue"',
+      '```',
+      '',
+      '```text',
+      'ClassLabStack.FleetAutoScalingGroup = ClassLabStack-Ec2Fleet-ABC',
+      '```',
+    ].join('\n'));
+    expect(problems.map((p) => [p.kind, p.name, p.line])).toEqual([
+      ['name', 'WebURL', 3],
+      ['output', 'FleetLoadUrll', 6],
+      ['output', 'WebUrI', 7],
+      ['output', 'FleetAutoScalingGroup', 11],
+    ]);
+    expect(problems[0].message).toContain('did you mean WebUrl?');
+  });
+
+  test('a misspelled context key, module, npm script, stack or path is reported', () => {
+    const problems = check([
+      '# Bad',
+      '',
+      'Set `instanceTyp` for x86.',
+      '',
+      '```bash',
+      'npx cdk deploy ClassLabStack -c fleetMaximum=6 -c modules=ec2,s4',
+      'npx cdk destroy ClassLabStak',
+      'npm run synthesize',
+      'cat lib/modules/ec2_fleet.ts',
+      '```',
+      '',
+      'See [the fleet code](../lib/modules/ec2-fleets.ts) and [setup](setup.md#no-such-section).',
+    ].join('\n'));
+    expect(problems.map((p) => [p.kind, p.name])).toEqual([
+      ['context key', 'instanceTyp'],
+      ['context key', 'fleetMaximum'],
+      ['module', 's4'],
+      ['stack', 'ClassLabStak'],
+      ['npm script', 'synthesize'],
+      ['path', 'lib/modules/ec2_fleet.ts'],
+      ['link', '../lib/modules/ec2-fleets.ts'],
+      ['link', 'setup.md#no-such-section'],
+    ]);
+  });
+
+  test('skipped heading levels, a second H1, unclosed or untagged fences and uneven tables are reported', () => {
+    const problems = check('# One\n\n### Skipped\n\n# Two\n\n| a | b |\n| --- | --- |\n| 1 |\n\n```\nplain\n```\n\n```bash\necho open\n');
+    expect(problems.map((p) => p.kind).sort()).toEqual(['fence', 'fence', 'heading', 'heading', 'table']);
+  });
+
+  test('prompts, bash syntax errors and unexplained placeholders are reported', () => {
+    const problems = check('# Cmd\n\n```bash\n$ npx cdk deploy ClassLabStack\nif true; then echo\nSTACK=ClassLabStack-<someone-else>\n```\n');
+    expect(problems.map((p) => [p.kind, p.name])).toEqual(expect.arrayContaining([
+      ['command', '$ npx cdk deploy ClassLabStack'],
+      ['command', '$ npx cdk deploy ClassLabStack'],
+      ['placeholder', '<someone-else>'],
+    ]));
+    expect(problems.some((p) => p.message.startsWith('bash -n'))).toBe(true);
+  });
+
+  test('a Mermaid block that does not parse is reported by the mermaid check', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-mermaid-'));
+    const file = path.join(dir, 'bad.md');
+    fs.writeFileSync(file, '# Bad\n\n```mermaid\nflowchart LR\n  ok --> fine\n```\n\n```mermaid\nflowchart LR\n  A -->\n```\n');
+    const report = runMermaidCheck([file]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(report.map((r) => [r.line, r.ok])).toEqual([[4, true], [9, false]]);
+  });
+});
+
+interface MermaidResult { file: string; line: number; ok: boolean; error?: string }
+
+/** Runs scripts/check-mermaid.mjs (ESM, jsdom globals) as a child process and returns its report. */
+function runMermaidCheck(files: string[]): MermaidResult[] {
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-mermaid.mjs'), '--json', ...files], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.error) throw result.error;
+  if (!result.stdout.trim()) throw new Error(`check-mermaid printed no report (exit ${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
