@@ -56,6 +56,7 @@ const TERMS = [
   'CannotPullContainerError', 'ResourceInitializationError', 'CannotStartContainerError',
   'CPUUtilization', 'InService', 'AccessDenied', 'HostedZoneNotEmpty', 'DependencyViolation',
   'AmazonEC2ContainerRegistryPowerUser', 'PowerShell', 'CloudShell', 'NoSuchBucket', 'ExpiredToken',
+  'AlarmHigh', 'AlarmLow', 'IsLatest', 'SignatureDoesNotMatch', 'RepositoryNotFoundException', 'taskArn',
 ];
 /** Shellcheck codes that do not apply to guide blocks, which a student runs one by one. */
 const SHELLCHECK_EXCLUDE = [
@@ -237,6 +238,36 @@ describe('lab guides', () => {
     expect(problems).toEqual([]);
   });
 
+  test('the cost table adds up, uses only prices from the price table, and meets the design target', () => {
+    const table = readme.tables.find((t) => t.header.some((h) => /USD per hour/i.test(h)));
+    expect(table).toBeDefined();
+    const column = (name: RegExp) => table!.header.findIndex((h) => name.test(h));
+    const [part, arithmetic, perHour] = [column(/^part$/), column(/^arithmetic$/), column(/USD per hour/)];
+    const value = (cell: string) => Number(stripInline(cell));
+    const parts = table!.rows.filter((r) => !/total/.test(stripInline(r.cells[part])));
+    const total = table!.rows.find((r) => /total/.test(stripInline(r.cells[part])))!;
+    const knownPrices = priceTable();
+    expect(knownPrices.size).toBeGreaterThan(5);
+    const problems: string[] = [];
+    for (const row of parts) {
+      const text = stripInline(row.cells[arithmetic]);
+      const computed = evaluate(text);
+      if (computed.toFixed(4) !== value(row.cells[perHour]).toFixed(4)) {
+        problems.push(`${stripInline(row.cells[part])}: ${text} = ${computed.toFixed(5)}, table says ${stripInline(row.cells[perHour])}`);
+      }
+      for (const n of text.match(/\d+(?:\.\d+)?/g) ?? []) {
+        const quantity = Number.isInteger(Number(n)) && Number(n) <= 730 || ['0.25', '0.5'].includes(n);
+        if (!quantity && !knownPrices.has(Number(n))) problems.push(`${stripInline(row.cells[part])}: ${n} is no price of the price table`);
+      }
+    }
+    const sum = parts.reduce((acc, r) => acc + value(r.cells[perHour]), 0);
+    expect(problems).toEqual([]);
+    expect(evaluate(stripInline(total.cells[arithmetic])).toFixed(4)).toBe(sum.toFixed(4));
+    expect(value(total.cells[perHour])).toBe(Number(sum.toFixed(3)));
+    // DESIGN.md: the whole ClassLabStack costs at most $0.06 per idle hour.
+    expect(value(total.cells[perHour])).toBeLessThanOrEqual(0.06);
+  });
+
   test('the copy of the class notes in test/fixtures matches the course notes when they are beside the repository', () => {
     const copy = fs.readFileSync(NOTES_COPY, 'utf8');
     expect(notesItems(copy).length).toBeGreaterThan(10);
@@ -285,7 +316,7 @@ describe('the guide checker catches what it is for', () => {
     const problems = check([
       '# Bad',
       '',
-      'Set `instanceTyp` for x86.',
+      'Set `instanceTyp` for x86, as `lab-guide/setup.md` says.',
       '',
       '```bash',
       'npx cdk deploy ClassLabStack -c fleetMaximum=6 -c modules=ec2,s4',
@@ -298,6 +329,7 @@ describe('the guide checker catches what it is for', () => {
     ].join('\n'));
     expect(problems.map((p) => [p.kind, p.name])).toEqual([
       ['context key', 'instanceTyp'],
+      ['path', 'lab-guide/setup.md'],
       ['context key', 'fleetMaximum'],
       ['module', 's4'],
       ['stack', 'ClassLabStak'],
@@ -332,6 +364,42 @@ describe('the guide checker catches what it is for', () => {
     expect(report.map((r) => [r.line, r.ok])).toEqual([[4, true], [9, false]]);
   });
 });
+
+/** `2 × 0.0042 + 2 × 8 × 0.08 / 730`, and `about 0`: sums of products and quotients of numbers. */
+function evaluate(text: string): number {
+  if (/^about 0$/.test(text)) return 0;
+  return text.split('+').reduce((sum, term) => {
+    const tokens = term.trim().split(/\s*([×*/])\s*/);
+    let result = Number(tokens[0]);
+    for (let i = 1; i < tokens.length; i += 2) result = tokens[i] === '/' ? result / Number(tokens[i + 1]) : result * Number(tokens[i + 1]);
+    if (Number.isNaN(result)) throw new Error(`cannot evaluate "${term.trim()}" in the cost table`);
+    return sum + result;
+  }, 0);
+}
+
+/**
+ * Every price the kit knows: the dated price file the instructor tool reads, when the
+ * repository has it, and the price list of the course's DESIGN.md, when it is beside the
+ * repository.
+ */
+function priceTable(): Set<number> {
+  const prices = new Set<number>();
+  const dataFile = path.join(root, 'data', 'prices-us-east-1.json');
+  if (fs.existsSync(dataFile)) {
+    const walk = (v: unknown): void => {
+      if (typeof v === 'number') prices.add(v);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(JSON.parse(fs.readFileSync(dataFile, 'utf8')));
+  }
+  const design = path.join(root, '..', 'shared', 'DESIGN.md');
+  if (fs.existsSync(design)) {
+    const text = fs.readFileSync(design, 'utf8');
+    const list = /## Prices used for estimates[^\n]*\n([\s\S]*?)\n\n/.exec(text)?.[1] ?? '';
+    for (const n of list.match(/\d+\.\d+/g) ?? []) prices.add(Number(n));
+  }
+  return prices;
+}
 
 interface MermaidResult { file: string; line: number; ok: boolean; error?: string }
 

@@ -214,19 +214,24 @@ function codeTexts(guide: Guide): CodeText[] {
   return texts;
 }
 
-/** Does this look like a path in the repository? (`lib/modules/ec2-fleet.ts`, `sample-app/`, `.github/workflows/ci.yml`) */
+/**
+ * Does this word name a path in the repository? It does when it starts with a top-level entry
+ * (`lib/modules/ec2-fleet.ts`, `.github/workflows/ci.yml`), or, in a code span, when it looks
+ * like a folder or source file or starts with a near miss of a top-level entry.
+ */
 function repoPathLike(word: string, facts: CodeFacts, span: boolean): string | undefined {
   const cleaned = word.replace(/[),.;:]+$/, '').replace(/^\.\//, '');
   if (!/^[\w.-]+(?:\/[\w.-]+)*\/?$/.test(cleaned) || !cleaned.includes('/')) return undefined;
   if (/^[\d.]+\/\d+$/.test(cleaned)) return undefined; // a CIDR block
   const first = cleaned.split('/')[0];
   if (first === '..' || first === '.') return undefined;
-  if (span) {
-    // A first segment with an inner dot is a host name (public.ecr.aws/...), unless it is a dot-folder.
-    if (/^[^.].*\.[A-Za-z]/.test(first) && !facts.topLevel.has(first)) return undefined;
-    return cleaned;
-  }
-  return facts.topLevel.has(first) ? cleaned : undefined;
+  if (facts.topLevel.has(first)) return cleaned;
+  if (!span) return undefined;
+  // In prose, a folder (`sample-app/`), a source-like file (`lib/x.ts`, `sample-app/Dockerfile`)
+  // or a near miss of a top-level entry (`lab-guide/setup.md`) names a path of the repository;
+  // other slashed words (`linux/arm64`, `notes/day1.txt`) are not about it.
+  const sourceLike = cleaned.endsWith('/') || /\.(?:ts|mjs|js|json|md|ya?ml|sh)$|(?:^|\/)(?:Dockerfile|\.dockerignore)$/.test(cleaned);
+  return sourceLike || [...facts.topLevel].some((entry) => distance(first, entry) <= 2) ? cleaned : undefined;
 }
 
 /** Checks every name a guide uses against the code. */
