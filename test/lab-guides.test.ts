@@ -15,6 +15,9 @@
  * - Stacks: the names after `cdk deploy|destroy|synth|diff`, after `--stack-name`, and any word
  *   starting with `ClassLab`. `ClassLabStack-<your-student-id>` is the per-student stack name.
  * - npm scripts: `npm run <script>`, `npm test`, `npm start`: checked against package.json.
+ * - The instructor tool: `npx class-lab-admin <command> --option` (or an npm script that runs
+ *   it, `npm run <script> -- <command>`): the command and its options must be in the tool's own
+ *   help, and `npx` needs the tool declared as a bin in package.json.
  * - Files: relative links resolve from the guide (anchors included); a code span with a slash
  *   (`lib/modules/ec2-fleet.ts`, `sample-app/`) is a path from the repository root; in code
  *   blocks, words that start with a top-level folder of the repository are paths too.
@@ -34,8 +37,8 @@ import * as path from 'node:path';
 import { STACK_ID, stackNameFor } from '../lib/class-lab-app';
 import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/config';
 import {
-  CodeFacts, Guide, Problem, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
-  notesItems, parseGuide, proseWords, section, shellcheckGuide, stripInline,
+  CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
+  notesItems, parseGuide, proseWords, section, shellcheckGuides, stripInline,
 } from './support/lab-guides';
 import { synthLab } from './support/synth';
 
@@ -95,16 +98,48 @@ function exists(repoPath: string): boolean {
 }
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const facts: CodeFacts = {
-  isStack,
-  outputs,
-  contextKeys: settingKeys,
-  npmScripts: new Set(Object.keys(packageJson.scripts ?? {})),
-  modules: new Set(CLASS_MODULES),
-  terms: new Set(TERMS),
-  exists,
-  topLevel,
-};
+const npmScripts: Record<string, string> = packageJson.scripts ?? {};
+let facts: CodeFacts;
+
+/**
+ * The instructor tool's commands and their options, read from its own help (its `main` with
+ * `--help` answers before any AWS call), when the repository has the tool.
+ */
+async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
+  const cliFile = path.join(root, 'lib', 'tooling', 'cli.ts');
+  if (!fs.existsSync(cliFile)) return undefined;
+  type Main = (argv: string[], deps: object) => Promise<number>;
+  const { main } = require(cliFile) as { main: Main };
+  const help = async (argv: string[]) => {
+    let text = '';
+    const io = { stdout: (t: string) => { text += `${t}\n`; }, stderr: (t: string) => { text += `${t}\n`; }, prompt: async () => undefined };
+    await main(argv, { io, env: {} });
+    return text;
+  };
+  const usage = await help(['help']);
+  const commandNames = [...(usage.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z][\w-]*)\s{2,}/gm)].map((m) => m[1]);
+  const commands = new Map<string, Set<string>>();
+  for (const name of commandNames) {
+    commands.set(name, new Set([...(await help([name, '--help'])).matchAll(/(?:^|[\s,])(--?[a-z][\w-]*)/g)].map((m) => m[1])));
+  }
+  const scripts = Object.keys(npmScripts).filter((name) => npmScripts[name].includes(INSTRUCTOR_TOOL) || npmScripts[name].includes('lib/tooling/cli'));
+  const isBin = typeof packageJson.bin === 'object' && packageJson.bin !== null && INSTRUCTOR_TOOL in packageJson.bin;
+  return { name: INSTRUCTOR_TOOL, isBin, npmScripts: new Set(scripts), commands };
+}
+
+beforeAll(async () => {
+  facts = {
+    isStack,
+    outputs,
+    contextKeys: settingKeys,
+    npmScripts: new Set(Object.keys(npmScripts)),
+    modules: new Set(CLASS_MODULES),
+    terms: new Set(TERMS),
+    exists,
+    topLevel,
+    instructorTool: await loadInstructorTool(),
+  };
+});
 
 const guideFiles = fs.readdirSync(path.join(root, GUIDES_DIR)).filter((f) => f.endsWith('.md')).sort();
 const guides = new Map<string, Guide>(guideFiles.map((f) => {
@@ -171,10 +206,10 @@ describe('lab guides', () => {
   });
 
   test('commands are copy-paste correct: no prompts, bash parses them, shellcheck is clean, every placeholder is explained', () => {
-    const problems = [...guides.values()].flatMap((g) => [
-      ...checkCommands(g, new Set([...readmePlaceholders, ...explainedPlaceholders(g)])),
-      ...shellcheckGuide(g, SHELLCHECK_EXCLUDE),
-    ]);
+    const problems = [
+      ...[...guides.values()].flatMap((g) => checkCommands(g, new Set([...readmePlaceholders, ...explainedPlaceholders(g)]))),
+      ...shellcheckGuides([...guides.values()], SHELLCHECK_EXCLUDE),
+    ];
     expect(lines(problems)).toEqual([]);
   });
 
@@ -338,6 +373,23 @@ describe('the guide checker catches what it is for', () => {
       ['link', '../lib/modules/ec2-fleets.ts'],
       ['link', 'setup.md#no-such-section'],
     ]);
+  });
+
+  test('an instructor tool command or option that does not exist is reported', () => {
+    const tool = { name: INSTRUCTOR_TOOL, isBin: false, npmScripts: new Set(['admin']), commands: new Map([['teardown', new Set(['--all', '--delete', '--student'])]]) };
+    const guide = parseGuide(`${GUIDES_DIR}/bad.md`, [
+      '# Tool', '', '```bash',
+      'npx class-lab-admin teardown --all --delete',
+      'npm run admin -- teardwon --all',
+      'class-lab-admin teardown --students ana',
+      '```',
+    ].join('\n'));
+    expect(checkNames(guide, { ...facts, npmScripts: new Set([...facts.npmScripts, 'admin']), instructorTool: tool }).map((p) => [p.line, p.name])).toEqual([
+      [4, INSTRUCTOR_TOOL],
+      [5, 'teardwon'],
+      [6, '--students'],
+    ]);
+    expect(checkNames(guide, { ...facts, instructorTool: undefined }).map((p) => p.message)).toContain(`the repository has no instructor tool ${INSTRUCTOR_TOOL}`);
   });
 
   test('skipped heading levels, a second H1, unclosed or untagged fences and uneven tables are reported', () => {

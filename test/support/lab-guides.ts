@@ -23,7 +23,21 @@ export interface CodeFacts {
   readonly exists: (repoPath: string) => boolean;
   /** Top-level entries of the repository; paths in code blocks are checked when they start with one. */
   readonly topLevel: ReadonlySet<string>;
+  /**
+   * The instructor tool: its name, the npm scripts that run it, and each command with the
+   * options its help lists; undefined when the repository has no such tool.
+   */
+  readonly instructorTool?: {
+    readonly name: string;
+    /** Whether package.json declares it as a bin, so `npx` runs this one and fetches nothing. */
+    readonly isBin: boolean;
+    readonly npmScripts: ReadonlySet<string>;
+    readonly commands: ReadonlyMap<string, ReadonlySet<string>>;
+  };
 }
+
+/** Name of the instructor's command line tool, as the guides write it. */
+export const INSTRUCTOR_TOOL = 'class-lab-admin';
 
 export type ProblemKind =
   | 'stack' | 'output' | 'context key' | 'npm script' | 'module' | 'path' | 'name'
@@ -291,6 +305,26 @@ export function checkNames(guide: Guide, facts: CodeFacts): Problem[] {
       if (!facts.npmScripts.has(m[1])) report(line, 'npm script', m[1], `no npm script ${m[1]} in package.json`);
     }
 
+    // The instructor tool: `class-lab-admin <command> --option`, or through an npm script that runs it.
+    const toolCalls: Array<[string, string]> = [...text.matchAll(new RegExp(`(?:^|[\\s\`'"])${INSTRUCTOR_TOOL}\\s+([^\\s|;&)]+)([^|;&)]*)`, 'g'))]
+      .map((m) => [m[1], m[2]]);
+    for (const m of text.matchAll(/\bnpm\s+run\s+([\w:.-]+)\s+--\s+([^\s|;&)]+)([^|;&)]*)/g)) {
+      if (facts.instructorTool?.npmScripts.has(m[1])) toolCalls.push([m[2], m[3]]);
+    }
+    if (new RegExp(`\\bnpx\\s+(?:-\\S+\\s+)*${INSTRUCTOR_TOOL}\\b`).test(text) && facts.instructorTool && !facts.instructorTool.isBin) {
+      report(line, 'command', INSTRUCTOR_TOOL, `package.json has no bin ${INSTRUCTOR_TOOL}: npx would look for it in the npm registry`);
+    }
+    for (const [command, rest] of toolCalls) {
+      const options = facts.instructorTool?.commands.get(command);
+      if (!facts.instructorTool) report(line, 'command', INSTRUCTOR_TOOL, `the repository has no instructor tool ${INSTRUCTOR_TOOL}`);
+      else if (!options) report(line, 'command', command, `${INSTRUCTOR_TOOL} has no command ${command}${nearest(command, facts.instructorTool.commands.keys())}`);
+      else {
+        for (const option of words(rest).filter((w) => /^--?[a-z]/.test(w)).map((w) => w.split('=')[0])) {
+          if (!options.has(option)) report(line, 'command', option, `${INSTRUCTOR_TOOL} ${command} has no option ${option}${nearest(option, options)}`);
+        }
+      }
+    }
+
     for (const m of text.matchAll(/\bcdk\s+(deploy|destroy|synth|synthesize|diff|drift|watch)\b([^|;&)]*)/g)) {
       const args = words(m[2]);
       for (let i = 0; i < args.length; i++) {
@@ -438,29 +472,37 @@ export function checkCommands(guide: Guide, explained: ReadonlySet<string>): Pro
   return problems;
 }
 
-/** Runs shellcheck over a guide's shell blocks in order, as one terminal session would run them. */
-export function shellcheckGuide(guide: Guide, exclude: readonly string[]): Problem[] {
-  const blocks = guide.blocks.filter((b) => SHELL_LANGS.has(b.lang));
-  if (blocks.length === 0) return [];
-  const lineMap: number[] = [];
-  const script = ['#!/usr/bin/env bash'];
-  lineMap.push(0);
-  for (const block of blocks) {
-    block.code.replace(PLACEHOLDER, 'sample-value').split('\n').forEach((text, i) => {
-      script.push(text);
-      lineMap.push(block.line + i);
-    });
-  }
+/**
+ * Runs shellcheck over each guide's shell blocks in order, as one terminal session would run
+ * them; one shellcheck process for all guides.
+ */
+export function shellcheckGuides(guides: readonly Guide[], exclude: readonly string[]): Problem[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guide-shellcheck-'));
-  const file = path.join(dir, 'guide.sh');
-  fs.writeFileSync(file, script.join('\n') + '\n');
-  const result = spawnSync('shellcheck', ['-f', 'json1', '-s', 'bash', '-e', exclude.join(','), file], { encoding: 'utf8' });
+  const scripts = new Map<string, { guide: Guide; lineMap: number[] }>();
+  guides.forEach((guide, index) => {
+    const blocks = guide.blocks.filter((b) => SHELL_LANGS.has(b.lang));
+    if (blocks.length === 0) return;
+    const lines = ['#!/usr/bin/env bash'];
+    const lineMap = [0];
+    for (const block of blocks) {
+      block.code.replace(PLACEHOLDER, 'sample-value').split('\n').forEach((text, i) => {
+        lines.push(text);
+        lineMap.push(block.line + i);
+      });
+    }
+    const file = path.join(dir, `guide-${index}.sh`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    scripts.set(file, { guide, lineMap });
+  });
+  if (scripts.size === 0) return [];
+  const result = spawnSync('shellcheck', ['-f', 'json1', '-s', 'bash', '-e', exclude.join(','), ...scripts.keys()], { encoding: 'utf8' });
   fs.rmSync(dir, { recursive: true, force: true });
   if (result.error) throw result.error;
-  const comments: Array<{ line: number; code: number; level: string; message: string }> = JSON.parse(result.stdout || '{"comments":[]}').comments;
-  return comments.map((c) => ({
-    file: guide.file, line: lineMap[c.line - 1] ?? 0, kind: 'command' as const, name: `SC${c.code}`, message: `shellcheck ${c.level}: ${c.message}`,
-  }));
+  const comments: Array<{ file: string; line: number; code: number; level: string; message: string }> = JSON.parse(result.stdout || '{"comments":[]}').comments;
+  return comments.map((c) => {
+    const { guide, lineMap } = scripts.get(c.file)!;
+    return { file: guide.file, line: lineMap[c.line - 1] ?? 0, kind: 'command' as const, name: `SC${c.code}`, message: `shellcheck ${c.level}: ${c.message}` };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
