@@ -18,9 +18,11 @@
  * - The instructor tool: `npx class-lab-admin <command> --option` (or an npm script that runs
  *   it, `npm run <script> -- <command>`): the command and its options must be in the tool's own
  *   help, and `npx` needs the tool declared as a bin in package.json.
- * - Files: relative links resolve from the guide (anchors included); a code span with a slash
- *   (`lib/modules/ec2-fleet.ts`, `sample-app/`) is a path from the repository root; in code
- *   blocks, words that start with a top-level folder of the repository are paths too.
+ * - Files: relative links resolve from the guide (anchors included). Paths in backticks are
+ *   from the repository root: a code span with a slash is a path when it starts with a
+ *   top-level entry of the repository (or a near miss of one), ends in `/`, or names a source
+ *   file (`.ts`, `.md`, `.json`, `Dockerfile`, ...); `linux/arm64` is not. In code blocks,
+ *   words that start with a top-level entry are paths too.
  * - Module guides carry a card: `**Module** \`ec2\`` plus links to the module file and its
  *   test. Every lib/modules/<name>.ts has lab-guides/<name>.md.
  * - Commands: shell blocks are fenced ```bash, have no `$ ` prompts and pass `bash -n`;
