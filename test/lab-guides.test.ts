@@ -124,9 +124,14 @@ async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
   for (const name of commandNames) {
     commands.set(name, new Set([...(await help([name, '--help'])).matchAll(/(?:^|[\s,])(--?[a-z][\w-]*)/g)].map((m) => m[1])));
   }
-  const scripts = Object.keys(npmScripts).filter((name) => npmScripts[name].includes(INSTRUCTOR_TOOL) || npmScripts[name].includes('lib/tooling/cli'));
+  // Scripts that run the tool, and the command a script already names (`"teardown": "node bin/class-lab-admin.js teardown"`).
+  const scripts = new Map<string, string | undefined>();
+  for (const [name, command] of Object.entries(npmScripts)) {
+    const call = new RegExp(`(?:${INSTRUCTOR_TOOL}(?:\\.js)?|lib/tooling/cli(?:\\.ts)?)(?:\\s+([a-z][\\w-]*))?`).exec(command);
+    if (call) scripts.set(name, call[1]);
+  }
   const isBin = typeof packageJson.bin === 'object' && packageJson.bin !== null && INSTRUCTOR_TOOL in packageJson.bin;
-  return { name: INSTRUCTOR_TOOL, isBin, npmScripts: new Set(scripts), commands };
+  return { name: INSTRUCTOR_TOOL, isBin, npmScripts: scripts, commands };
 }
 
 beforeAll(async () => {
@@ -378,18 +383,27 @@ describe('the guide checker catches what it is for', () => {
   });
 
   test('an instructor tool command or option that does not exist is reported', () => {
-    const tool = { name: INSTRUCTOR_TOOL, isBin: false, npmScripts: new Set(['admin']), commands: new Map([['teardown', new Set(['--all', '--delete', '--student'])]]) };
+    const tool = {
+      name: INSTRUCTOR_TOOL,
+      isBin: false,
+      npmScripts: new Map([['admin', undefined], ['teardown', 'teardown']]),
+      commands: new Map([['teardown', new Set(['--all', '--delete', '--student'])]]),
+    };
     const guide = parseGuide(`${GUIDES_DIR}/bad.md`, [
       '# Tool', '', '```bash',
       'npx class-lab-admin teardown --all --delete',
       'npm run admin -- teardwon --all',
       'class-lab-admin teardown --students ana',
+      'npm run teardown -- --all --dlete',
+      'npm run admin -- teardown --all',
       '```',
     ].join('\n'));
-    expect(checkNames(guide, { ...facts, npmScripts: new Set([...facts.npmScripts, 'admin']), instructorTool: tool }).map((p) => [p.line, p.name])).toEqual([
+    const withScripts = { ...facts, npmScripts: new Set([...facts.npmScripts, 'admin', 'teardown']), instructorTool: tool };
+    expect(checkNames(guide, withScripts).map((p) => [p.line, p.name])).toEqual([
       [4, INSTRUCTOR_TOOL],
       [5, 'teardwon'],
       [6, '--students'],
+      [7, '--dlete'],
     ]);
     expect(checkNames(guide, { ...facts, instructorTool: undefined }).map((p) => p.message)).toContain(`the repository has no instructor tool ${INSTRUCTOR_TOOL}`);
   });

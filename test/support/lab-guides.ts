@@ -31,7 +31,8 @@ export interface CodeFacts {
     readonly name: string;
     /** Whether package.json declares it as a bin, so `npx` runs this one and fetches nothing. */
     readonly isBin: boolean;
-    readonly npmScripts: ReadonlySet<string>;
+    /** npm scripts that run the tool, with the command the script already gives, if any. */
+    readonly npmScripts: ReadonlyMap<string, string | undefined>;
     readonly commands: ReadonlyMap<string, ReadonlySet<string>>;
   };
 }
@@ -308,8 +309,12 @@ export function checkNames(guide: Guide, facts: CodeFacts): Problem[] {
     // The instructor tool: `class-lab-admin <command> --option`, or through an npm script that runs it.
     const toolCalls: Array<[string, string]> = [...text.matchAll(new RegExp(`(?:^|[\\s\`'"])${INSTRUCTOR_TOOL}\\s+([^\\s|;&)]+)([^|;&)]*)`, 'g'))]
       .map((m) => [m[1], m[2]]);
-    for (const m of text.matchAll(/\bnpm\s+run\s+([\w:.-]+)\s+--\s+([^\s|;&)]+)([^|;&)]*)/g)) {
-      if (facts.instructorTool?.npmScripts.has(m[1])) toolCalls.push([m[2], m[3]]);
+    for (const m of text.matchAll(/\bnpm\s+run\s+([\w:.-]+)(?:\s+--([^|;&)]*))?/g)) {
+      if (!facts.instructorTool?.npmScripts.has(m[1])) continue;
+      const given = facts.instructorTool.npmScripts.get(m[1]);
+      const rest = m[2] ?? '';
+      const command = given ?? words(rest)[0];
+      if (command !== undefined) toolCalls.push([command, given ? rest : rest.replace(/^\s*\S+/, '')]);
     }
     if (new RegExp(`\\bnpx\\s+(?:-\\S+\\s+)*${INSTRUCTOR_TOOL}\\b`).test(text) && facts.instructorTool && !facts.instructorTool.isBin) {
       report(line, 'command', INSTRUCTOR_TOOL, `package.json has no bin ${INSTRUCTOR_TOOL}: npx would look for it in the npm registry`);
