@@ -146,7 +146,7 @@ beforeAll(async () => {
     topLevel,
     instructorTool: await loadInstructorTool(),
   };
-});
+}, 60_000); // loading the instructor tool loads the AWS SDK: slow on a busy machine
 
 const guideFiles = fs.readdirSync(path.join(root, GUIDES_DIR)).filter((f) => f.endsWith('.md')).sort();
 const guides = new Map<string, Guide>(guideFiles.map((f) => {
