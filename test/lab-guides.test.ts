@@ -1,0 +1,484 @@
+/**
+ * The lab guides (lab-guides/*.md) are tested against the code: a renamed output, context key,
+ * npm script, module or file breaks this test, not a class.
+ *
+ * Markup convention (what the checks look for; lab-guides/README.md repeats it for authors):
+ *
+ * - Outputs: a code span holding one CamelCase word is an output (`WebUrl`), unless it is a
+ *   stack or one of TERMS below. In commands, outputs are read with the guides' helper
+ *   `lab_output WebUrl`, named in `--query "...[?OutputKey=='WebUrl']..."`, or shown the way
+ *   `cdk deploy` prints them (`ClassLabStack.WebUrl = http://...`). Outputs come from the
+ *   synthesized root stack, never from a list kept here.
+ * - Context keys: `-c key=value` (or `--context key=value`) anywhere in code; a code span holding
+ *   one camelCase word (`imageTag`) is a context key unless it is one of TERMS. Keys come from
+ *   SETTINGS in lib/config.ts. The values of `-c modules=...` must be class modules.
+ * - Stacks: the names after `cdk deploy|destroy|synth|diff`, after `--stack-name`, and any word
+ *   starting with `ClassLab`. `ClassLabStack-<your-student-id>` is the per-student stack name.
+ * - npm scripts: `npm run <script>`, `npm test`, `npm start`: checked against package.json.
+ * - The instructor tool: `npx class-lab-admin <command> --option` (or an npm script that runs
+ *   it, `npm run <script> -- <command>`): the command and its options must be in the tool's own
+ *   help, and `npx` needs the tool declared as a bin in package.json.
+ * - Files: relative links resolve from the guide (anchors included). Paths in backticks are
+ *   from the repository root: a code span with a slash is a path when it starts with a
+ *   top-level entry of the repository (or a near miss of one), ends in `/`, or names a source
+ *   file (`.ts`, `.md`, `.json`, `Dockerfile`, ...); `linux/arm64` is not. In code blocks,
+ *   words that start with a top-level entry are paths too.
+ * - Module guides carry a card: `**Module** \`ec2\`` plus links to the module file and its
+ *   test. Every lib/modules/<name>.ts has lab-guides/<name>.md.
+ * - Commands: shell blocks are fenced ```bash, have no `$ ` prompts and pass `bash -n`;
+ *   expected output is fenced ```text. Placeholders are `<words-with-hyphens>` and each one is
+ *   explained by a list item or table row starting with it, in the guide or in the README.
+ * - Class notes: the README table headed "Class notes" maps every agenda item, heading and
+ *   diagram request of the notes to a guide section; *WIP* sections must be written out
+ *   there, and diagram requests must point at a section with a Mermaid block.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { STACK_ID, stackNameFor } from '../lib/class-lab-app';
+import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/config';
+import {
+  CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
+  notesItems, parseGuide, proseWords, section, shellcheckGuides, stripInline,
+} from './support/lab-guides';
+import { synthLab } from './support/synth';
+
+const root = path.join(__dirname, '..');
+const GUIDES_DIR = 'lab-guides';
+/** Guides that are not about one class module. */
+const GENERAL_GUIDES = ['README.md', 'setup.md', 'docker.md', 'exercise.md', 'instructor.md'];
+/** The CDK bootstrap stack: not the kit's, but `cdk bootstrap` creates it and guides name it. */
+const BOOTSTRAP_STACK = 'CDKToolkit';
+
+/**
+ * CamelCase and camelCase words guides may write in backticks that are neither stack outputs
+ * nor context keys: AWS, Docker and class vocabulary. Add a word here only when it is no output
+ * and no setting.
+ */
+const TERMS = [
+  'LabRole', 'LabInstanceProfile', 'OutputKey', 'OutputValue', 'NestedStack',
+  'CannotPullContainerError', 'ResourceInitializationError', 'CannotStartContainerError',
+  'CPUUtilization', 'InService', 'AccessDenied', 'HostedZoneNotEmpty', 'DependencyViolation',
+  'AmazonEC2ContainerRegistryPowerUser', 'PowerShell', 'CloudShell', 'NoSuchBucket', 'ExpiredToken',
+  'AlarmHigh', 'AlarmLow', 'IsLatest', 'SignatureDoesNotMatch', 'RepositoryNotFoundException', 'taskArn',
+];
+/** Shellcheck codes that do not apply to guide blocks, which a student runs one by one. */
+const SHELLCHECK_EXCLUDE = [
+  'SC2034', // a variable set for a later block looks unused
+  'SC2164', // `cd dir` without `|| exit`: interactive shells, not scripts
+];
+
+// Outputs: synthesize the default app with every optional output turned on. A setting that
+// adds outputs is set only when lib/config.ts has it, so the context never invents keys.
+const OPTIONAL_OUTPUT_SETTINGS: Record<string, string> = { expiresAfterHours: '8' };
+const settingKeys = new Set(SETTINGS.map((s) => s.key));
+const outputContext = Object.fromEntries(Object.entries(OPTIONAL_OUTPUT_SETTINGS).filter(([key]) => settingKeys.has(key)));
+const lab = synthLab(outputContext, { guardrails: false });
+const outputs = new Set(Object.keys(lab.root.toJSON().Outputs ?? {}));
+
+const IGNORED_TOP_LEVEL = new Set(['.git', 'node_modules', 'cdk.out', 'coverage']);
+const topLevel = new Set(fs.readdirSync(root).filter((n) => !IGNORED_TOP_LEVEL.has(n)));
+const appStacks = new Set(lab.app.node.findAll().filter((c) => 'stackName' in c).map((c) => (c as unknown as { stackName: string }).stackName));
+
+/** A stack name the app can produce: ClassLabStack, or ClassLabStack-<student> for a valid student id. */
+function isStack(name: string): boolean {
+  if (name === STACK_ID || name === BOOTSTRAP_STACK || appStacks.has(name)) return true;
+  const student = name.startsWith(`${STACK_ID}-`) ? name.slice(STACK_ID.length + 1) : undefined;
+  if (student === undefined) return false;
+  if (/^<[a-z0-9-]+>$/.test(student)) return true;
+  try {
+    return stackNameFor(loadLabConfig((key) => (key === 'student' ? student : undefined)).student) === name;
+  } catch {
+    return false;
+  }
+}
+
+function exists(repoPath: string): boolean {
+  const first = repoPath.split('/')[0];
+  return !IGNORED_TOP_LEVEL.has(first) && fs.existsSync(path.join(root, repoPath));
+}
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const npmScripts: Record<string, string> = packageJson.scripts ?? {};
+let facts: CodeFacts;
+
+/**
+ * The instructor tool's commands and their options, read from its own help (its `main` with
+ * `--help` answers before any AWS call), when the repository has the tool.
+ */
+async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
+  const cliFile = path.join(root, 'lib', 'tooling', 'cli.ts');
+  if (!fs.existsSync(cliFile)) return undefined;
+  type Main = (argv: string[], deps: object) => Promise<number>;
+  const { main } = require(cliFile) as { main: Main };
+  const help = async (argv: string[]) => {
+    let text = '';
+    const io = { stdout: (t: string) => { text += `${t}\n`; }, stderr: (t: string) => { text += `${t}\n`; }, prompt: async () => undefined };
+    await main(argv, { io, env: {} });
+    return text;
+  };
+  const usage = await help(['help']);
+  const commandNames = [...(usage.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z][\w-]*)\s{2,}/gm)].map((m) => m[1]);
+  const commands = new Map<string, Set<string>>();
+  for (const name of commandNames) {
+    commands.set(name, new Set([...(await help([name, '--help'])).matchAll(/(?:^|[\s,])(--?[a-z][\w-]*)/g)].map((m) => m[1])));
+  }
+  // Scripts that run the tool, and the command a script already names (`"teardown": "node bin/class-lab-admin.js teardown"`).
+  const scripts = new Map<string, string | undefined>();
+  for (const [name, command] of Object.entries(npmScripts)) {
+    const call = new RegExp(`(?:${INSTRUCTOR_TOOL}(?:\\.js)?|lib/tooling/cli(?:\\.ts)?)(?:\\s+([a-z][\\w-]*))?`).exec(command);
+    if (call) scripts.set(name, call[1]);
+  }
+  const isBin = typeof packageJson.bin === 'object' && packageJson.bin !== null && INSTRUCTOR_TOOL in packageJson.bin;
+  return { name: INSTRUCTOR_TOOL, isBin, npmScripts: scripts, commands };
+}
+
+beforeAll(async () => {
+  facts = {
+    isStack,
+    outputs,
+    contextKeys: settingKeys,
+    npmScripts: new Set(Object.keys(npmScripts)),
+    modules: new Set(CLASS_MODULES),
+    terms: new Set(TERMS),
+    exists,
+    topLevel,
+    instructorTool: await loadInstructorTool(),
+  };
+}, 60_000); // loading the instructor tool loads the AWS SDK: slow on a busy machine
+
+const guideFiles = fs.readdirSync(path.join(root, GUIDES_DIR)).filter((f) => f.endsWith('.md')).sort();
+const guides = new Map<string, Guide>(guideFiles.map((f) => {
+  const file = `${GUIDES_DIR}/${f}`;
+  return [file, parseGuide(file, fs.readFileSync(path.join(root, file), 'utf8'))];
+}));
+const readme = guides.get(`${GUIDES_DIR}/README.md`)!;
+/** Any Markdown file of the repository, parsed once, for links to its anchors. */
+const otherMarkdown = new Map<string, Guide>();
+function markdownAt(repoPath: string): Guide | undefined {
+  if (guides.has(repoPath)) return guides.get(repoPath);
+  if (!otherMarkdown.has(repoPath) && exists(repoPath)) otherMarkdown.set(repoPath, parseGuide(repoPath, fs.readFileSync(path.join(root, repoPath), 'utf8')));
+  return otherMarkdown.get(repoPath);
+}
+const readmePlaceholders = explainedPlaceholders(readme);
+
+/** Problems as `file:line kind name: message` lines, so a failure reads like a linter. */
+function lines(problems: Problem[]): string[] {
+  return problems.map((p) => `${p.file}:${p.line} ${p.kind} ${p.name}: ${p.message}`);
+}
+
+/** The class notes: beside the repository in the course layout, or the copy in test/fixtures. */
+const NOTES_COPY = path.join(__dirname, 'fixtures', 'class-03-notes.md');
+const NOTES_SHARED = process.env.CLASS_NOTES ?? path.join(root, '..', 'shared', 'class-03-notes.md');
+
+describe('lab guides', () => {
+  test('the guides the class needs are all there', () => {
+    const expected = [...GENERAL_GUIDES, 'ec2-fleet.md', 's3.md', 'route53.md', 'ecr.md', 'ecs.md'];
+    expect(guideFiles).toEqual(expect.arrayContaining(expected));
+  });
+
+  test('every class module file has a guide of the same name, with a card naming the module, its code and its test', () => {
+    const moduleFiles = fs.readdirSync(path.join(root, 'lib', 'modules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    const problems: string[] = [];
+    const carded = new Map<string, string>();
+    for (const name of moduleFiles) {
+      const guide = guides.get(`${GUIDES_DIR}/${name}.md`);
+      if (!guide) {
+        problems.push(`lib/modules/${name}.ts has no guide ${GUIDES_DIR}/${name}.md`);
+        continue;
+      }
+      const card = guide.proseLines.find((l) => /\*\*Module\*\*/.test(l.text))?.text ?? '';
+      const id = /\*\*Module\*\*\s*`([^`]+)`/.exec(card)?.[1];
+      if (!id) problems.push(`${guide.file}: no module card (**Module** \`<id>\`)`);
+      else carded.set(id, name);
+      for (const target of [`../lib/modules/${name}.ts`, `../test/modules/${name}.test.ts`]) {
+        if (!card.includes(`(${target})`)) problems.push(`${guide.file}: module card does not link ${target}`);
+      }
+    }
+    for (const module of CLASS_MODULES) {
+      if (!carded.has(module)) problems.push(`class module ${module} has no guide with a **Module** \`${module}\` card`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('every stack, output, context key, npm script, module and path a guide names exists in the code', () => {
+    const problems = [...guides.values()].flatMap((g) => checkNames(g, facts));
+    expect(lines(problems)).toEqual([]);
+  });
+
+  test('markdown renders cleanly: one H1, no skipped heading levels, closed and tagged fences, even tables, links resolve', () => {
+    const problems = [...guides.values()].flatMap((g) => checkMarkdown(g, markdownAt, facts));
+    expect(lines(problems)).toEqual([]);
+  });
+
+  test('commands are copy-paste correct: no prompts, bash parses them, shellcheck is clean, every placeholder is explained', () => {
+    const problems = [
+      ...[...guides.values()].flatMap((g) => checkCommands(g, new Set([...readmePlaceholders, ...explainedPlaceholders(g)]))),
+      ...shellcheckGuides([...guides.values()], SHELLCHECK_EXCLUDE),
+    ];
+    expect(lines(problems)).toEqual([]);
+  });
+
+  test('every Mermaid block parses with the mermaid package', () => {
+    const files = [...guides.keys()].filter((f) => guides.get(f)!.blocks.some((b) => b.lang === 'mermaid'));
+    const report = runMermaidCheck(files);
+    expect(report.filter((r) => !r.ok)).toEqual([]);
+    const blockCount = [...guides.values()].reduce((n, g) => n + g.blocks.filter((b) => b.lang === 'mermaid').length, 0);
+    expect(report).toHaveLength(blockCount);
+  });
+
+  test('every module guide shows what it deploys as a Mermaid diagram, and has the parts a student needs', () => {
+    const parts = [/^objectives$/i, /^concepts/i, /^what this module (deploys|builds)$/i, /^steps$/i, /^check yourself$/i, /^troubleshooting$/i, /^clean up$/i];
+    const problems: string[] = [];
+    for (const name of ['ec2-fleet', 's3', 'route53', 'docker', 'ecr', 'ecs']) {
+      const guide = guides.get(`${GUIDES_DIR}/${name}.md`);
+      if (!guide) {
+        problems.push(`${name}.md missing`);
+        continue;
+      }
+      const h2 = guide.headings.filter((h) => h.level === 2);
+      for (const part of parts) {
+        const heading = h2.find((h) => part.test(h.text));
+        if (!heading) problems.push(`${guide.file}: no section matching ${part}`);
+        else if (part.source.includes('deploys') && !section(guide, heading.slug)!.blocks.some((b) => b.lang === 'mermaid')) {
+          problems.push(`${guide.file}: "${heading.text}" has no Mermaid diagram`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('every agenda item, heading and diagram request of the class notes maps to a guide section that covers it', () => {
+    const notes = fs.readFileSync(fs.existsSync(NOTES_SHARED) ? NOTES_SHARED : NOTES_COPY, 'utf8');
+    const map = readme.tables.find((t) => stripInline(t.header[0]) === 'Class notes');
+    expect(map).toBeDefined();
+    const rows = new Map(map!.rows.map((r) => [stripInline(r.cells[0]).replace(/\s*\(WIP\)$/, ''), r.cells[1]]));
+    const problems: string[] = [];
+    const items = notesItems(notes);
+    expect(items.filter((i) => i.wip).length).toBeGreaterThan(0);
+    for (const item of items) {
+      const cell = rows.get(item.text);
+      const link = cell && /\]\(([\w.-]+\.md)#([\w-]+)\)/.exec(cell);
+      if (!link) {
+        problems.push(`notes ${item.kind} "${item.text}" has no row with a guide#section link in the README's Class notes table`);
+        continue;
+      }
+      const guide = guides.get(`${GUIDES_DIR}/${link[1]}`);
+      const part = guide && section(guide, link[2]);
+      if (!part) {
+        problems.push(`notes ${item.kind} "${item.text}" points at ${link[1]}#${link[2]}, which does not exist`);
+        continue;
+      }
+      if (item.kind === 'diagram' && !part.blocks.some((b) => b.lang === 'mermaid')) {
+        problems.push(`notes diagram request "${item.text}": ${link[1]}#${link[2]} has no Mermaid block`);
+      }
+      if (item.wip && proseWords(part.prose) < 60) {
+        problems.push(`notes section "${item.text}" is *WIP* there; ${link[1]}#${link[2]} must write it out (${proseWords(part.prose)} words, want 60+)`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('the cost table adds up, uses only prices from the price table, and meets the design target', () => {
+    const table = readme.tables.find((t) => t.header.some((h) => /USD per hour/i.test(h)));
+    expect(table).toBeDefined();
+    const column = (name: RegExp) => table!.header.findIndex((h) => name.test(h));
+    const [part, arithmetic, perHour] = [column(/^part$/), column(/^arithmetic$/), column(/USD per hour/)];
+    const value = (cell: string) => Number(stripInline(cell));
+    const parts = table!.rows.filter((r) => !/total/.test(stripInline(r.cells[part])));
+    const total = table!.rows.find((r) => /total/.test(stripInline(r.cells[part])))!;
+    const knownPrices = priceTable();
+    expect(knownPrices.size).toBeGreaterThan(5);
+    const problems: string[] = [];
+    for (const row of parts) {
+      const text = stripInline(row.cells[arithmetic]);
+      const computed = evaluate(text);
+      if (computed.toFixed(4) !== value(row.cells[perHour]).toFixed(4)) {
+        problems.push(`${stripInline(row.cells[part])}: ${text} = ${computed.toFixed(5)}, table says ${stripInline(row.cells[perHour])}`);
+      }
+      for (const n of text.match(/\d+(?:\.\d+)?/g) ?? []) {
+        const quantity = Number.isInteger(Number(n)) && Number(n) <= 730 || ['0.25', '0.5'].includes(n);
+        if (!quantity && !knownPrices.has(Number(n))) problems.push(`${stripInline(row.cells[part])}: ${n} is no price of the price table`);
+      }
+    }
+    const sum = parts.reduce((acc, r) => acc + value(r.cells[perHour]), 0);
+    expect(problems).toEqual([]);
+    expect(evaluate(stripInline(total.cells[arithmetic])).toFixed(4)).toBe(sum.toFixed(4));
+    expect(value(total.cells[perHour])).toBe(Number(sum.toFixed(3)));
+    // DESIGN.md: the whole ClassLabStack costs at most $0.06 per idle hour.
+    expect(value(total.cells[perHour])).toBeLessThanOrEqual(0.06);
+  });
+
+  test('the copy of the class notes in test/fixtures matches the course notes when they are beside the repository', () => {
+    const copy = fs.readFileSync(NOTES_COPY, 'utf8');
+    expect(notesItems(copy).length).toBeGreaterThan(10);
+    if (fs.existsSync(NOTES_SHARED)) expect(copy).toBe(fs.readFileSync(NOTES_SHARED, 'utf8'));
+  });
+});
+
+describe('the guide checker catches what it is for', () => {
+  const check = (text: string) => {
+    const guide = parseGuide(`${GUIDES_DIR}/bad.md`, text);
+    return [...checkNames(guide, facts), ...checkMarkdown(guide, markdownAt, facts), ...checkCommands(guide, readmePlaceholders)];
+  };
+  const [anOutput] = outputs;
+
+  test('the real output and key it is fed are known, so the misspellings below are the only difference', () => {
+    expect(outputs.has('WebUrl')).toBe(true);
+    expect(settingKeys.has('modules')).toBe(true);
+    expect(check(`# Fine\n\nOpen \`${anOutput}\`.\n\n\`\`\`bash\nnpx cdk deploy ClassLabStack -c modules=ec2\nlab_output WebUrl\n\`\`\`\n`)).toEqual([]);
+  });
+
+  test('a misspelled output, in prose and in commands, is reported with a hint', () => {
+    const problems = check([
+      '# Bad',
+      '',
+      'Open the `WebURL` output.',
+      '',
+      '```bash',
+      'lab_output FleetLoadUrll',
+      'aws cloudformation describe-stacks --stack-name ClassLabStack --query "Stacks[0].Outputs[?OutputKey==\'WebUrI\'].OutputValue"',
+      '```',
+      '',
+      '```text',
+      'ClassLabStack.FleetAutoScalingGroup = ClassLabStack-Ec2Fleet-ABC',
+      '```',
+    ].join('\n'));
+    expect(problems.map((p) => [p.kind, p.name, p.line])).toEqual([
+      ['name', 'WebURL', 3],
+      ['output', 'FleetLoadUrll', 6],
+      ['output', 'WebUrI', 7],
+      ['output', 'FleetAutoScalingGroup', 11],
+    ]);
+    expect(problems[0].message).toContain('did you mean WebUrl?');
+  });
+
+  test('a misspelled context key, module, npm script, stack or path is reported', () => {
+    const problems = check([
+      '# Bad',
+      '',
+      'Set `instanceTyp` for x86, as `lab-guide/setup.md` says.',
+      '',
+      '```bash',
+      'npx cdk deploy ClassLabStack -c fleetMaximum=6 -c modules=ec2,s4',
+      'npx cdk destroy ClassLabStak',
+      'npm run synthesize',
+      'cat lib/modules/ec2_fleet.ts',
+      '```',
+      '',
+      'See [the fleet code](../lib/modules/ec2-fleets.ts) and [setup](setup.md#no-such-section).',
+    ].join('\n'));
+    expect(problems.map((p) => [p.kind, p.name])).toEqual([
+      ['context key', 'instanceTyp'],
+      ['path', 'lab-guide/setup.md'],
+      ['context key', 'fleetMaximum'],
+      ['module', 's4'],
+      ['stack', 'ClassLabStak'],
+      ['npm script', 'synthesize'],
+      ['path', 'lib/modules/ec2_fleet.ts'],
+      ['link', '../lib/modules/ec2-fleets.ts'],
+      ['link', 'setup.md#no-such-section'],
+    ]);
+  });
+
+  test('an instructor tool command or option that does not exist is reported', () => {
+    const tool = {
+      name: INSTRUCTOR_TOOL,
+      isBin: false,
+      npmScripts: new Map([['admin', undefined], ['teardown', 'teardown']]),
+      commands: new Map([['teardown', new Set(['--all', '--delete', '--student'])]]),
+    };
+    const guide = parseGuide(`${GUIDES_DIR}/bad.md`, [
+      '# Tool', '', '```bash',
+      'npx class-lab-admin teardown --all --delete',
+      'npm run admin -- teardwon --all',
+      'class-lab-admin teardown --students ana',
+      'npm run teardown -- --all --dlete',
+      'npm run admin -- teardown --all',
+      '```',
+    ].join('\n'));
+    const withScripts = { ...facts, npmScripts: new Set([...facts.npmScripts, 'admin', 'teardown']), instructorTool: tool };
+    expect(checkNames(guide, withScripts).map((p) => [p.line, p.name])).toEqual([
+      [4, INSTRUCTOR_TOOL],
+      [5, 'teardwon'],
+      [6, '--students'],
+      [7, '--dlete'],
+    ]);
+    expect(checkNames(guide, { ...facts, instructorTool: undefined }).map((p) => p.message)).toContain(`the repository has no instructor tool ${INSTRUCTOR_TOOL}`);
+  });
+
+  test('skipped heading levels, a second H1, unclosed or untagged fences and uneven tables are reported', () => {
+    const problems = check('# One\n\n### Skipped\n\n# Two\n\n| a | b |\n| --- | --- |\n| 1 |\n\n```\nplain\n```\n\n```bash\necho open\n');
+    expect(problems.map((p) => p.kind).sort()).toEqual(['fence', 'fence', 'heading', 'heading', 'table']);
+  });
+
+  test('prompts, bash syntax errors and unexplained placeholders are reported', () => {
+    const problems = check('# Cmd\n\n```bash\n$ npx cdk deploy ClassLabStack\nif true; then echo\nSTACK=ClassLabStack-<someone-else>\n```\n');
+    expect(problems.map((p) => [p.kind, p.name])).toEqual(expect.arrayContaining([
+      ['command', '$ npx cdk deploy ClassLabStack'],
+      ['command', '$ npx cdk deploy ClassLabStack'],
+      ['placeholder', '<someone-else>'],
+    ]));
+    expect(problems.some((p) => p.message.startsWith('bash -n'))).toBe(true);
+  });
+
+  test('a Mermaid block that does not parse is reported by the mermaid check', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-mermaid-'));
+    const file = path.join(dir, 'bad.md');
+    fs.writeFileSync(file, '# Bad\n\n```mermaid\nflowchart LR\n  ok --> fine\n```\n\n```mermaid\nflowchart LR\n  A -->\n```\n');
+    const report = runMermaidCheck([file]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(report.map((r) => [r.line, r.ok])).toEqual([[4, true], [9, false]]);
+  });
+});
+
+/** `2 × 0.0042 + 2 × 8 × 0.08 / 730`, and `about 0`: sums of products and quotients of numbers. */
+function evaluate(text: string): number {
+  if (/^about 0$/.test(text)) return 0;
+  return text.split('+').reduce((sum, term) => {
+    const tokens = term.trim().split(/\s*([×*/])\s*/);
+    let result = Number(tokens[0]);
+    for (let i = 1; i < tokens.length; i += 2) result = tokens[i] === '/' ? result / Number(tokens[i + 1]) : result * Number(tokens[i + 1]);
+    if (Number.isNaN(result)) throw new Error(`cannot evaluate "${term.trim()}" in the cost table`);
+    return sum + result;
+  }, 0);
+}
+
+/**
+ * Every price the kit knows: the dated price file the instructor tool reads, when the
+ * repository has it, and the price list of the course's DESIGN.md, when it is beside the
+ * repository.
+ */
+function priceTable(): Set<number> {
+  const prices = new Set<number>();
+  const dataFile = path.join(root, 'data', 'prices-us-east-1.json');
+  if (fs.existsSync(dataFile)) {
+    const walk = (v: unknown): void => {
+      if (typeof v === 'number') prices.add(v);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(JSON.parse(fs.readFileSync(dataFile, 'utf8')));
+  }
+  const design = path.join(root, '..', 'shared', 'DESIGN.md');
+  if (fs.existsSync(design)) {
+    const text = fs.readFileSync(design, 'utf8');
+    const list = /## Prices used for estimates[^\n]*\n([\s\S]*?)\n\n/.exec(text)?.[1] ?? '';
+    for (const n of list.match(/\d+\.\d+/g) ?? []) prices.add(Number(n));
+  }
+  return prices;
+}
+
+interface MermaidResult { file: string; line: number; ok: boolean; error?: string }
+
+/** Runs scripts/check-mermaid.mjs (ESM, jsdom globals) as a child process and returns its report. */
+function runMermaidCheck(files: string[]): MermaidResult[] {
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-mermaid.mjs'), '--json', ...files], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.error) throw result.error;
+  if (!result.stdout.trim()) throw new Error(`check-mermaid printed no report (exit ${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
