@@ -43,11 +43,9 @@ export class Ec2Fleet extends NestedStack {
       description: 'Class Lab EC2 fleet: HTTP from the load balancer only',
       allowAllOutbound: false,
     });
-    securityGroup.addIngressRule(
-      ec2.Peer.securityGroupId(network.loadBalancerSecurityGroup.securityGroupId),
-      ec2.Port.tcp(80),
-      'HTTP from the Class Lab load balancer',
-    );
+    // The only ingress, HTTP from the load balancer's security group, is added by CDK when the
+    // fleet joins the target group below; a second, hand-written copy would fail the deploy
+    // with InvalidPermission.Duplicate.
 
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(config.instanceType),

@@ -59,6 +59,9 @@ describe('EC2 module: load-balanced Auto Scaling fleet', () => {
       expect(rule.ToPort).toBe(80);
     }
     expect(JSON.stringify(rules)).toMatch(/LoadBalancerSecurityGroup/);
+    // Each permission once: CloudFormation fails a deploy that adds the same rule twice.
+    const keys = rules.map((r) => JSON.stringify([r.SourceSecurityGroupId, r.FromPort, r.ToPort, r.IpProtocol]));
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   test('target group health-checks the health path', () => {
