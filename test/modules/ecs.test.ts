@@ -55,7 +55,8 @@ function expectCleanGuardrails(lab: SynthesizedLab): void {
 }
 
 describe('ECS module: a Fargate service behind the shared load balancer', () => {
-  const lab = synthLab();
+  // The default app with the guardrails on is checked once, in test/class-lab-stack.test.ts.
+  const lab = synthLab({}, { guardrails: false });
   const ecs = ecsTemplate(lab);
 
   test('is a nested stack of ClassLabStack', () => {
