@@ -167,7 +167,7 @@ function csvField(value: string | number): string {
 const passed = (grade: Grade, row: GradeRow) => grade.checkpoints.filter((c) => cell(row, c.id) === 'pass').length;
 
 export function toCsv(grade: Grade): string {
-  const header = ['student', 'stack', 'account', 'region', 'state', ...grade.checkpoints.map((c) => c.id), 'passed', 'checkpoints'];
+  const header = ['student', 'stackName', 'account', 'region', 'state', ...grade.checkpoints.map((c) => c.id), 'passed', 'checkpoints'];
   const lines = [header.map(csvField).join(',')];
   for (const row of grade.students) {
     lines.push([row.student, row.stackName, row.account, row.region, row.state, ...grade.checkpoints.map((c) => cell(row, c.id)), passed(grade, row), grade.checkpoints.length].map(csvField).join(','));

@@ -110,8 +110,10 @@ const replaced: Checkpoint = {
     // Terminations not asked for by a capacity change: a health check took the instance out.
     const killed = all.filter((a) => /^Terminating EC2 instance/.test(a.Description ?? '') && !isDesiredChange(a) && /out of service/.test(a.Cause ?? ''));
     if (killed.length === 0) return pending('no instance taken out of service by a health check yet', 'do step 4 of lab-guides/ec2-fleet.md: terminate one instance, then wait about 5 minutes');
-    const victim = killed[killed.length - 1];
-    const after = all.filter((a) => /^Launching a new EC2 instance/.test(a.Description ?? '') && (a.StartTime?.getTime() ?? 0) >= (victim.StartTime?.getTime() ?? 0));
+    const victim = killed[0];
+    // The first launch after it that no capacity change asked for (oldest first).
+    const after = all.filter((a) => /^Launching a new EC2 instance/.test(a.Description ?? '') && !isDesiredChange(a)
+      && (a.StartTime?.getTime() ?? 0) >= (victim.StartTime?.getTime() ?? 0)).reverse();
     const launched = after.find((a) => a.StatusCode === 'Successful');
     if (launched) return pass(`${victim.Description?.replace('Terminating EC2 instance: ', '')} replaced by ${launched.Description?.replace('Launching a new EC2 instance: ', '')}`);
     if (after.length > 0) return pending(`replacement ${after[0].StatusCode}: ${after[0].Description}`, 'the replacement is starting; check again in 2 minutes');
