@@ -13,6 +13,8 @@ import { IMAGE_TAG } from '../../lib/tooling/check';
 import { CHECK_MODULES } from '../../lib/tooling/checkpoints/checkpoint';
 import { FIRST_IMAGE_TAG } from '../../lib/tooling/checkpoints/ecr';
 import { SAMPLE_OBJECT_KEY } from '../../lib/tooling/checkpoints/s3';
+import { HttpProbe } from '../../lib/tooling/checkpoints/http';
+import { closedPort } from '../support/node-server';
 import { synthLab } from '../support/synth';
 import { resetAws } from './support/aws-mocks';
 import { activity, aws, FakeLabNetwork, finishedLab, LabState, mockLabAws, physicalNames, StudentServers } from './support/fake-lab';
@@ -150,7 +152,7 @@ describe('check, steps not done or done wrong', () => {
 
   test('exercise: needs imageTag, a tag the ECS guide did not use, deployed and live', async () => {
     const none = await check(['exercise', '--json']);
-    expect(none.json().results.map((r: any) => r.status)).toEqual(['fail', 'fail']);
+    expect(none.json().results.map((r: any) => r.status)).toEqual(['pending', 'pending']);
     const guideTag = await check(['exercise', '-c', 'imageTag=v2', '--json']);
     expect(guideTag.json().results[0].detail).toBe('v2 is a tag of the ECS guide');
     const notDeployed = await check(['exercise', '-c', 'imageTag=v4', '--json']);
@@ -180,6 +182,20 @@ describe('check, the stack and AWS', () => {
       '         fix: deploy it (npx cdk deploy ClassLabStack -c student=ana), or pass --student / --region',
       '1 checkpoint: 0 pass, 0 pending, 1 fail.',
     ]);
+  });
+
+  test('a load balancer that does not answer fails its HTTP checkpoints with one line each', async () => {
+    resetAws();
+    mockLabAws(lab, { solo: finishedLab() });
+    const alb = physicalNames('solo').alb.toLowerCase();
+    const probe = new HttpProbe({ resolve: { [alb]: `127.0.0.1:${await closedPort()}` }, timeoutMs: 2000 });
+    const run = await runCli(['check', 'ec2', 'route53', '--json'], { http: probe });
+    expect(run.code).toBe(1);
+    const spread = run.json().results.find((r: any) => r.id === 'ec2.spread');
+    expect(spread).toMatchObject({ status: 'fail', detail: `no answer from http://${physicalNames('solo').alb}: ECONNREFUSED` });
+    expect(spread.fix).toContain('allowedCidr');
+    expect(statusOf(run, 'route53.web-host')).toBe('fail');
+    expect(statusOf(run, 'ec2.capacity')).toBe('pass');
   });
 
   test('a deploy in progress is pending', async () => {

@@ -45,7 +45,7 @@ export class HttpProbe {
         res.on('error', reject);
       });
       req.on('timeout', () => req.destroy(new Error(`no answer from ${target.host} within ${(this.options.timeoutMs ?? 10_000) / 1000} s`)));
-      req.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`${url}${host ? ` (Host: ${host})` : ''}: ${error.code ?? error.message}`)));
+      req.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`no answer from ${url}${host ? ` (Host: ${host})` : ''}: ${error.code ?? error.message}`)));
       req.end();
     });
   }
