@@ -103,12 +103,20 @@ describe('check, steps not done or done wrong', () => {
     expect(run.stdout).toContain('edit hello.txt and upload it again');
   });
 
+  test('S3: an object anyone can read without a link fails', async () => {
+    const run = await check(['s3', '--json'], finishedLab(), finishedServers('solo', { public: true }));
+    expect(statusOf(run, 's3.share')).toBe('fail');
+    expect(run.json().results.find((r: any) => r.id === 's3.share').detail).toContain('answers 200 without a signature: the object is public');
+  });
+
   test('Route 53: a record missing fails; a host name without its rule fails', async () => {
     const run = await check(['route53', '--json'], finishedLab({ records: { web: true, app: false } }), finishedServers('solo', { hosts: { app: 'app.lab.class.internal' } }));
     expect(statusOf(run, 'route53.records')).toBe('fail');
     expect(run.json().results.find((r: any) => r.id === 'route53.records').detail).toBe('app.lab.class.internal: no A record');
     expect(statusOf(run, 'route53.web-host')).toBe('fail');
     expect(statusOf(run, 'route53.app-host')).toBe('pass');
+    const noApp = await check(['route53', '--json'], finishedLab(), finishedServers('solo', { app: undefined }));
+    expect(statusOf(noApp, 'route53.app-host')).toBe('pending');
   });
 
   test('Route 53: the placeholder answers app.<zone> too (before the student\'s image)', async () => {
@@ -124,6 +132,12 @@ describe('check, steps not done or done wrong', () => {
     expect(statusOf(x86, 'ecr.arm64')).toBe('fail');
     expect(x86.json().results.find((r: any) => r.id === 'ecr.arm64').fix).toContain('--platform linux/arm64');
     expect(statusOf(x86, 'ecr.scan')).toBe('pending');
+  });
+
+  test('ECR: a scan ECR cannot do fails with the fix for attestations', async () => {
+    const run = await check(['ecr', '--json'], finishedLab({ images: { v3: { digest: 'sha256:3', kind: 'manifest', architecture: 'arm64', scan: 'UNSUPPORTED_IMAGE' } } }));
+    expect(statusOf(run, 'ecr.scan')).toBe('fail');
+    expect(run.json().results.find((r: any) => r.id === 'ecr.scan').fix).toContain('--provenance=false');
   });
 
   test('ECR: an image index is judged by its arm64 image (its attestation has no platform)', async () => {

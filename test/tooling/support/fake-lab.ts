@@ -272,6 +272,8 @@ export interface StudentServers {
   hosts: { web?: string; app?: string };
   /** The S3 object exists. */
   object: boolean;
+  /** Someone made the object public (a bucket policy or ACL the kit does not write). */
+  public?: boolean;
 }
 
 /** The servers on loopback; students are told apart by their load balancer's host name. */
@@ -356,6 +358,7 @@ export class FakeLabNetwork {
     const s = this.students.get((req.headers.host ?? '').toLowerCase());
     const signed = new URL(req.url ?? '/', 'http://x').searchParams.has('X-Amz-Signature');
     res.setHeader('Content-Type', 'application/xml');
+    if (!signed && s?.public && s.object) return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('hello from version 2\n');
     if (!signed) return void res.writeHead(403).end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
     this.s3Actions.push('s3:GetObject');
     if (!s?.object) return void res.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>');
