@@ -52,7 +52,7 @@ describe('check, a student who did every step', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('ClassLabStack in us-east-1, modules ec2, s3, route53, ecr, ecs, exercise:');
     expect(lines.slice(1, -1).every((l) => l.startsWith('PASS '))).toBe(true);
-    expect(lines[lines.length - 1]).toBe('20 checkpoints: 20 pass, 0 pending, 0 fail.');
+    expect(lines[lines.length - 1]).toBe('21 checkpoints: 21 pass, 0 pending, 0 fail.');
   }, 30_000);
 
   test.each(CHECK_MODULES.map((m) => [m]))('check %s passes alone', async (module) => {
@@ -95,10 +95,13 @@ describe('check, steps not done or done wrong', () => {
     expect(statusOf(run, 'ec2.scale-in')).toBe('pending');
   });
 
-  test('S3: one version is pending; no object to share is pending', async () => {
+  test('S3: one version is pending; not deleted and put back is pending; no object to share is pending', async () => {
     const run = await check(['s3', '--json'], finishedLab({ s3: { versions: 1 } }), finishedServers('solo', { object: false }));
     expect(run.code).toBe(1);
     expect(statusOf(run, 's3.versions')).toBe('pending');
+    expect(statusOf(run, 's3.restore')).toBe('pending');
+    const stillDeleted = await check(['s3', '--json'], finishedLab({ s3: { versions: 2, deleteMarkers: 1, deleted: true } }));
+    expect(stillDeleted.json().results.find((r: any) => r.id === 's3.restore').detail).toBe('hello.txt is deleted (its latest entry is a delete marker)');
     expect(statusOf(run, 's3.share')).toBe('pending');
     expect(run.stdout).toContain('edit hello.txt and upload it again');
   });

@@ -52,7 +52,7 @@ describe('grade', () => {
     expect(header.slice(0, 6)).toEqual(['student', 'stackName', 'account', 'region', 'state', 'stack']);
     expect(header).toEqual(expect.arrayContaining(['ec2.spread', 's3.share', 'route53.app-host', 'ecr.arm64', 'ecs.version', 'exercise.live']));
     const row = (student: string) => Object.fromEntries(header.map((h, i) => [h, csv.find((r) => r[0] === student)![i]]));
-    expect(row('ana')).toMatchObject({ state: 'checked', stack: 'pass', 'ec2.spread': 'pass', 'exercise.live': 'pass', passed: '21', checkpoints: '21' });
+    expect(row('ana')).toMatchObject({ state: 'checked', stack: 'pass', 'ec2.spread': 'pass', 'exercise.live': 'pass', passed: '22', checkpoints: '22' });
     expect(row('ben')).toMatchObject({ state: 'checked', 'ec2.targets': 'pending', 'ec2.spread': 'fail', 's3.versions': 'pending', 's3.share': 'pass', 'ecr.image': 'pending', 'ecs.image': 'pending', 'exercise.tag': 'pending' });
     expect(row('cleo')).toMatchObject({ stack: 'fail', 'ec2.spread': '-', passed: '0' });
     expect(row('dan')).toMatchObject({ state: 'skipped', account: '999988887777', 'ec2.spread': 'skipped' });
@@ -74,11 +74,11 @@ describe('grade', () => {
     const run = await runCli(['grade', 's3', '-c', `roster=${roster}`, '--format', 'csv'], { http: network.probe });
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')).toEqual([
-      'student,stackName,account,region,state,stack,s3.versions,s3.share,passed,checkpoints',
-      'ana,ClassLabStack-ana,111122223333,us-east-1,checked,pass,pass,pass,3,3',
-      'ben,ClassLabStack-ben,111122223333,us-east-1,checked,pass,pending,pass,2,3',
-      'cleo,ClassLabStack-cleo,111122223333,us-east-1,checked,fail,-,-,0,3',
-      'dan,ClassLabStack-dan,999988887777,us-east-1,skipped,skipped,skipped,skipped,0,3',
+      'student,stackName,account,region,state,stack,s3.versions,s3.restore,s3.share,passed,checkpoints',
+      'ana,ClassLabStack-ana,111122223333,us-east-1,checked,pass,pass,pass,pass,4,4',
+      'ben,ClassLabStack-ben,111122223333,us-east-1,checked,pass,pending,pending,pass,2,4',
+      'cleo,ClassLabStack-cleo,111122223333,us-east-1,checked,fail,-,-,-,0,4',
+      'dan,ClassLabStack-dan,999988887777,us-east-1,skipped,skipped,skipped,skipped,skipped,0,4',
     ]);
   }, 30_000);
 

@@ -1,5 +1,6 @@
 /**
- * Checkpoints of the S3 module (lab-guides/s3.md): hello.txt with at least two versions, and
+ * Checkpoints of the S3 module (lab-guides/s3.md): hello.txt with at least two versions, deleted
+ * and put back (a delete marker under the latest version), and
  * sharing without a public bucket: a presigned link answers 200 while the plain object URL
  * answers 403. Both URLs use the bucket's regional endpoint: outside us-east-1 the global one
  * may first answer 307 with a redirect
@@ -7,7 +8,7 @@
  * ListObjectVersions needs s3:ListBucketVersions; the presigned GET is signed locally with the
  * checker's credentials and needs s3:GetObject.
  */
-import { GetObjectCommand, ListObjectVersionsCommand, ObjectVersion } from '@aws-sdk/client-s3';
+import { DeleteMarkerEntry, GetObjectCommand, ListObjectVersionsCommand, ObjectVersion } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { withRetry } from '../poller';
 import { CheckContext, Checkpoint, fail, output, pass, pending } from './checkpoint';
@@ -16,8 +17,16 @@ import { CheckContext, Checkpoint, fail, output, pass, pending } from './checkpo
 export const SAMPLE_OBJECT_KEY = 'hello.txt';
 const LINK_SECONDS = 300;
 
-async function versions(ctx: CheckContext, bucket: string): Promise<ObjectVersion[]> {
+interface History { readonly versions: ObjectVersion[]; readonly deleteMarkers: DeleteMarkerEntry[] }
+
+/** Every version and delete marker of the sample object (ListObjectVersions pages by key and version markers). */
+async function history(ctx: CheckContext, bucket: string): Promise<History> {
+  return ctx.memo('s3-history', () => listHistory(ctx, bucket));
+}
+
+async function listHistory(ctx: CheckContext, bucket: string): Promise<History> {
   const found: ObjectVersion[] = [];
+  const markers: DeleteMarkerEntry[] = [];
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
   do {
@@ -25,9 +34,10 @@ async function versions(ctx: CheckContext, bucket: string): Promise<ObjectVersio
       Bucket: bucket, Prefix: SAMPLE_OBJECT_KEY, KeyMarker: keyMarker, VersionIdMarker: versionMarker,
     })));
     found.push(...(page.Versions ?? []).filter((v) => v.Key === SAMPLE_OBJECT_KEY));
+    markers.push(...(page.DeleteMarkers ?? []).filter((m) => m.Key === SAMPLE_OBJECT_KEY));
     [keyMarker, versionMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [undefined, undefined];
   } while (keyMarker);
-  return found;
+  return { versions: found, deleteMarkers: markers };
 }
 
 const versioned: Checkpoint = {
@@ -35,10 +45,21 @@ const versioned: Checkpoint = {
   title: `${SAMPLE_OBJECT_KEY} uploaded, with at least two versions`,
   async run(ctx) {
     const bucket = output(ctx, 'BucketName');
-    const all = await versions(ctx, bucket);
+    const all = (await history(ctx, bucket)).versions;
     if (all.length >= 2) return pass(`${all.length} versions of ${SAMPLE_OBJECT_KEY}`);
     if (all.length === 1) return pending(`1 version of ${SAMPLE_OBJECT_KEY}`, 'edit hello.txt and upload it again (BucketCopyCommand output): step 2 of lab-guides/s3.md');
     return pending(`no ${SAMPLE_OBJECT_KEY} in ${bucket}`, 'upload it with the BucketCopyCommand output: step 1 of lab-guides/s3.md');
+  },
+};
+
+const restored: Checkpoint = {
+  id: 's3.restore',
+  title: `${SAMPLE_OBJECT_KEY} deleted, then put back (a delete marker, and a version on top of it)`,
+  async run(ctx) {
+    const { versions, deleteMarkers } = await history(ctx, output(ctx, 'BucketName'));
+    if (deleteMarkers.length === 0) return pending('no delete marker yet', 'do step 3 of lab-guides/s3.md: delete hello.txt, list its versions, then upload it again');
+    if (deleteMarkers.some((m) => m.IsLatest)) return pending(`${SAMPLE_OBJECT_KEY} is deleted (its latest entry is a delete marker)`, 'put it back: upload hello.txt again (BucketCopyCommand output)');
+    return pass(`${deleteMarkers.length} delete marker${deleteMarkers.length === 1 ? '' : 's'}, ${versions.length} versions, the latest a version`);
   },
 };
 
@@ -59,4 +80,4 @@ const shared: Checkpoint = {
   },
 };
 
-export const S3_CHECKPOINTS: readonly Checkpoint[] = [versioned, shared];
+export const S3_CHECKPOINTS: readonly Checkpoint[] = [versioned, restored, shared];

@@ -93,7 +93,8 @@ export interface LabState {
     readonly instances: Array<{ id: string; state?: string; health?: string; target?: string }>;
     readonly activities: Activity[];
   };
-  readonly s3: { readonly versions: number };
+  /** Versions of hello.txt, and delete markers (the newest entry is a version unless `deleted`). */
+  readonly s3: { readonly versions: number; readonly deleteMarkers?: number; readonly deleted?: boolean };
   readonly records: { readonly web: boolean; readonly app: boolean };
   readonly images: Record<string, ImageState>;
   readonly ecs: { readonly tag?: string; readonly running: number; readonly desired: number; readonly rollout: string };
@@ -118,7 +119,7 @@ export function finishedLab(overrides: Partial<LabState> = {}): LabState {
         activity('Terminating EC2 instance: i-0999aaaabbbbcccc0', 'an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.', '2026-03-02T09:49:00Z'),
       ],
     },
-    s3: { versions: 2 },
+    s3: { versions: 3, deleteMarkers: 1 },
     records: { web: true, app: true },
     images: {
       v1: { digest: 'sha256:1111111111111111111111111111111111111111111111111111111111111111', kind: 'index', architecture: 'arm64', scan: 'COMPLETE' },
@@ -161,7 +162,12 @@ export function mockLabAws(lab: SynthesizedLab, students: Record<string, LabStat
   aws.s3.on(ListObjectVersionsCommand).callsFake((input) => {
     const s = find((n) => n.bucket === input.Bucket);
     if (!s) throw awsError('NoSuchBucket', 'The specified bucket does not exist');
-    return { IsTruncated: false, Versions: Array.from({ length: s.state.s3.versions }, (_, i) => ({ Key: 'hello.txt', VersionId: `v${i}`, IsLatest: i === 0 })) };
+    const { versions, deleteMarkers = 0, deleted = false } = s.state.s3;
+    return {
+      IsTruncated: false,
+      Versions: Array.from({ length: versions }, (_, i) => ({ Key: 'hello.txt', VersionId: `v${i}`, IsLatest: i === 0 && !deleted })),
+      DeleteMarkers: Array.from({ length: deleteMarkers }, (_, i) => ({ Key: 'hello.txt', VersionId: `d${i}`, IsLatest: i === 0 && deleted })),
+    };
   });
   aws.route53.on(ListResourceRecordSetsCommand).callsFake((input) => {
     const s = find((n) => `/hostedzone/${n.zoneId}` === input.HostedZoneId || n.zoneId === input.HostedZoneId);
