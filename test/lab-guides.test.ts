@@ -121,8 +121,12 @@ async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
   const usage = await help(['help']);
   const commandNames = [...(usage.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z][\w-]*)\s{2,}/gm)].map((m) => m[1]);
   const commands = new Map<string, Set<string>>();
+  const modules = new Map<string, Set<string>>();
   for (const name of commandNames) {
-    commands.set(name, new Set([...(await help([name, '--help'])).matchAll(/(?:^|[\s,])(--?[a-z][\w-]*)/g)].map((m) => m[1])));
+    const text = await help([name, '--help']);
+    commands.set(name, new Set([...text.matchAll(/(?:^|[\s,])(--?[a-z][\w-]*)/g)].map((m) => m[1])));
+    const listed = /^Modules: ([\w, -]+?)(?: \(|$)/m.exec(text);
+    if (listed) modules.set(name, new Set(listed[1].split(',').map((m) => m.trim())));
   }
   // Scripts that run the tool, and the command a script already names (`"teardown": "node bin/class-lab-admin.js teardown"`).
   const scripts = new Map<string, string | undefined>();
@@ -131,7 +135,7 @@ async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
     if (call) scripts.set(name, call[1]);
   }
   const isBin = typeof packageJson.bin === 'object' && packageJson.bin !== null && INSTRUCTOR_TOOL in packageJson.bin;
-  return { name: INSTRUCTOR_TOOL, isBin, npmScripts: scripts, commands };
+  return { name: INSTRUCTOR_TOOL, isBin, npmScripts: scripts, commands, modules };
 }
 
 beforeAll(async () => {
@@ -406,6 +410,24 @@ describe('the guide checker catches what it is for', () => {
       [7, '--dlete'],
     ]);
     expect(checkNames(guide, { ...facts, instructorTool: undefined }).map((p) => p.message)).toContain(`the repository has no instructor tool ${INSTRUCTOR_TOOL}`);
+  });
+
+  test('the tool\'s check knows its modules from its help, and a module that does not exist is reported', () => {
+    expect(facts.instructorTool?.modules?.get('check')).toEqual(new Set(['ec2', 's3', 'route53', 'ecr', 'ecs', 'exercise']));
+    expect(facts.instructorTool?.npmScripts.get('check')).toBe('check');
+    const guide = parseGuide(`${GUIDES_DIR}/bad.md`, [
+      '# Check', '', '```bash',
+      'npx class-lab-admin check ec2 s3 --student ana',
+      'npm run check -- exercise -c imageTag=v3',
+      'npm run check -- --student ana',
+      'npx class-lab-admin check ec2,s4',
+      'npm run check -- route54',
+      '```',
+    ].join('\n'));
+    expect(checkNames(guide, facts).map((p) => [p.line, p.name, p.message])).toEqual([
+      [7, 's4', expect.stringContaining('has no module s4 (did you mean s3?)')],
+      [8, 'route54', expect.stringContaining('has no module route54')],
+    ]);
   });
 
   test('skipped heading levels, a second H1, unclosed or untagged fences and uneven tables are reported', () => {

@@ -2,10 +2,12 @@
  * The AWS SDK clients of the tool, created lazily with the standard credential and region
  * resolution plus --profile and --region. Tests replace every client with aws-sdk-client-mock.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -63,9 +65,11 @@ export class AwsClients {
     return this.cache.get(key) as T;
   }
 
+  get autoscaling() { return this.client('autoscaling', (c) => new AutoScalingClient(c)); }
   get cloudformation() { return this.client('cfn', (c) => new CloudFormationClient(c)); }
   get ec2() { return this.client('ec2', (c) => new EC2Client(c)); }
   get ecr() { return this.client('ecr', (c) => new ECRClient(c)); }
+  get ecs() { return this.client('ecs', (c) => new ECSClient(c)); }
   get elbv2() { return this.client('elbv2', (c) => new ElasticLoadBalancingV2Client(c)); }
   get iam() { return this.client('iam', (c) => new IAMClient(c)); }
   get logs() { return this.client('logs', (c) => new CloudWatchLogsClient(c)); }

@@ -1,13 +1,16 @@
 /**
  * class-lab-admin: the instructor's command line for the Class Lab Kit.
  *
- *   class-lab-admin doctor | cost | status | teardown [options]
+ *   class-lab-admin doctor | cost | status | teardown | check | grade [options]
  *
  * Argument errors print a clear message and the usage; AWS and safety failures print one
  * line; nothing prints a stack trace (CLASS_LAB_DEBUG=1 shows one for unexpected errors).
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AwsClients, AwsTarget, quietSdkEnvironment } from './aws-clients';
+import { parseModules, resolveCheckTarget, runCheck } from './check';
+import { CHECK_MODULES } from './checkpoints/checkpoint';
+import { HttpProbe } from './checkpoints/http';
 import { Clock, systemClock } from './clock';
 import { runCost } from './cost';
 import { runDoctor } from './doctor';
@@ -15,6 +18,7 @@ import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
 import { Io, processIo, Reporter } from './output';
 import { parseStudents } from './stacks';
 import { runStatus } from './status';
+import { GRADE_FORMATS, GradeFormat, loadRoster, runGrade } from './grade';
 import { DEFAULTS, runTeardown } from './teardown';
 
 export const CLI_NAME = 'class-lab-admin';
@@ -32,6 +36,8 @@ Commands:
   cost       estimate what the class costs per idle hour (no AWS call)
   status     list the Class Lab stacks in the account, by student
   teardown   delete student environments completely (dry run unless --delete)
+  check      did I do the lab right? checkpoints of your deployed ClassLabStack
+  grade      check every student of a roster: CSV, Markdown and JSON tables
 
 Run \`${CLI_NAME} <command> --help\` for a command's options.
 Exit codes: 0 ok, 1 failed (check failed, stack not deleted, billable leftovers),
@@ -118,7 +124,53 @@ ${COMMON_HELP}`,
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   },
-} satisfies Record<string, { usage: string; options: NonNullable<ParseArgsConfig['options']> }>;
+  check: {
+    usage: `Usage: ${CLI_NAME} check [module...] [options]
+
+Checks your deployed ClassLabStack, read-only: one line per checkpoint, PASS, PENDING (not
+done yet, or AWS still at work) or FAIL, with the fix. Exit 0 only when all pass.
+
+Modules: ${CHECK_MODULES.join(', ')} (none given: every module the stack has)
+
+  --student <id>         your student id: checks ClassLabStack-<id> (or -c student=<id>)
+  -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c imageTag=v3
+${AWS_HELP}
+${COMMON_HELP}`,
+    positionals: true,
+    options: {
+      student: { type: 'string' },
+      context: { type: 'string', short: 'c', multiple: true },
+      profile: { type: 'string' }, region: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+  grade: {
+    usage: `Usage: ${CLI_NAME} grade (--roster <file> | -c roster=<file>) [module...] [options]
+
+Runs check for every student of the roster (stack ClassLabStack-<id>) and prints a table of
+students x checkpoints with a per-module summary. Students in another account are skipped.
+
+Modules: ${CHECK_MODULES.join(', ')} (none given: every module each stack has)
+
+  --roster <file>        the class roster (the same file as for cdk -c roster=...)
+  -c, --context <k=v>    a setting, e.g. -c roster=roster.json or -c imageTag=v3 (repeatable)
+  --out <dir>            write grade.csv, grade.md and grade.json there
+  --format <f>           without --out: print ${GRADE_FORMATS.join(', ')} (default markdown)
+  --concurrency <n>      students checked at once (default 4, at most 20)
+${AWS_HELP}
+${COMMON_HELP}`,
+    positionals: true,
+    options: {
+      roster: { type: 'string' },
+      context: { type: 'string', short: 'c', multiple: true },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      concurrency: { type: 'string' },
+      profile: { type: 'string' }, region: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+} satisfies Record<string, { usage: string; positionals?: boolean; options: NonNullable<ParseArgsConfig['options']> }>;
 
 export type CommandName = keyof typeof COMMANDS;
 
@@ -128,6 +180,8 @@ export interface MainDeps {
   /** Builds the AWS clients; tests pass clients whose calls aws-sdk-client-mock answers. */
   readonly clients?: (target: AwsTarget) => AwsClients;
   readonly env?: NodeJS.ProcessEnv;
+  /** Plain HTTP of check and grade; tests point AWS host names at loopback servers. */
+  readonly http?: HttpProbe;
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -172,7 +226,9 @@ function target(command: string, values: Values): AwsTarget {
 
 function parse(command: CommandName, args: string[]): Values {
   try {
-    return parseArgs({ args, options: COMMANDS[command].options, strict: true, allowPositionals: false }).values as Values;
+    const spec: { options: NonNullable<ParseArgsConfig['options']>; positionals?: boolean } = COMMANDS[command];
+    const parsed = parseArgs({ args, options: spec.options, strict: true, allowPositionals: spec.positionals === true });
+    return { ...parsed.values, modules: parsed.positionals } as Values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''), command);
   }
@@ -197,6 +253,25 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
       students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
     };
     return runDoctor(reporter, makeClients(target(command, values)), clock, options);
+  }
+  if (command === 'check' || command === 'grade') {
+    const context = contextOf(command, values.context as string[] | undefined);
+    const modules = parseModules(values.modules as string[], command);
+    const http = deps.http ?? new HttpProbe();
+    if (command === 'check') {
+      const checkTarget = resolveCheckTarget(context, values.student as string | undefined);
+      return runCheck(reporter, { clients: makeClients(target(command, values)), clock, http }, { target: checkTarget, modules });
+    }
+    const rosterFile = (values.roster as string | undefined) ?? context.roster;
+    if (!rosterFile) throw new UsageError('grade needs a roster: --roster <file> or -c roster=<file>', command);
+    const format = (values.format as string | undefined) ?? 'markdown';
+    if (!(GRADE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${GRADE_FORMATS.join(', ')}, got ${JSON.stringify(format)}`, command);
+    const aws = target(command, values);
+    return runGrade(reporter, { clock, http, clientsFor: (region) => makeClients({ ...aws, region: region ?? aws.region }) }, {
+      roster: await loadRoster(rosterFile), modules, settings: resolveCheckTarget(context, undefined, command).settings,
+      concurrency: whole(command, 'concurrency', values.concurrency as string | undefined, 4, 1, 20),
+      out: values.out as string | undefined, format: format as GradeFormat,
+    });
   }
   if (command === 'status') {
     const students = parseStudents(values.student as string[] | undefined, command);

@@ -34,6 +34,8 @@ export interface CodeFacts {
     /** npm scripts that run the tool, with the command the script already gives, if any. */
     readonly npmScripts: ReadonlyMap<string, string | undefined>;
     readonly commands: ReadonlyMap<string, ReadonlySet<string>>;
+    /** Words a command takes before its options (`check ec2 s3`), from the "Modules:" line of its help. */
+    readonly modules?: ReadonlyMap<string, ReadonlySet<string>>;
   };
 }
 
@@ -324,6 +326,12 @@ export function checkNames(guide: Guide, facts: CodeFacts): Problem[] {
       if (!facts.instructorTool) report(line, 'command', INSTRUCTOR_TOOL, `the repository has no instructor tool ${INSTRUCTOR_TOOL}`);
       else if (!options) report(line, 'command', command, `${INSTRUCTOR_TOOL} has no command ${command}${nearest(command, facts.instructorTool.commands.keys())}`);
       else {
+        const modules = facts.instructorTool.modules?.get(command);
+        const firstOption = words(rest).findIndex((w) => w.startsWith('-') || w === '#');
+        const leading = firstOption === -1 ? words(rest) : words(rest).slice(0, firstOption);
+        for (const module of modules ? leading.flatMap((w) => w.split(',')).filter((w) => /^[a-z][\w-]*$/.test(w)) : []) {
+          if (!modules!.has(module)) report(line, 'command', module, `${INSTRUCTOR_TOOL} ${command} has no module ${module}${nearest(module, modules!)}`);
+        }
         for (const option of words(rest).filter((w) => /^--?[a-z]/.test(w)).map((w) => w.split('=')[0])) {
           if (!options.has(option)) report(line, 'command', option, `${INSTRUCTOR_TOOL} ${command} has no option ${option}${nearest(option, options)}`);
         }

@@ -3,6 +3,7 @@
  * calls aws-sdk-client-mock answers. Nothing here reaches AWS or sleeps for real.
  */
 import { AwsClients, quietSdkEnvironment } from '../../../lib/tooling/aws-clients';
+import { HttpProbe } from '../../../lib/tooling/checkpoints/http';
 import { main } from '../../../lib/tooling/cli';
 import { Clock } from '../../../lib/tooling/clock';
 import { Io } from '../../../lib/tooling/output';
@@ -90,10 +91,10 @@ export interface CliRun {
   json(): any;
 }
 
-export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; http?: HttpProbe } = {}): Promise<CliRun> {
   const io = new FakeIo(options.answers);
   const clock = options.clock ?? new VirtualClock();
-  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1'), env: options.env ?? {} });
+  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1'), env: options.env ?? {}, http: options.http });
   return {
     code, io, clock,
     stdout: io.out.join('\n'),
