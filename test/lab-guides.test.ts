@@ -38,9 +38,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { STACK_ID, stackNameFor } from '../lib/class-lab-app';
 import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/config';
+import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/modules/ec2-fleet';
+import { synthesizeForCost } from '../lib/tooling/cost';
+import { loadPrices, priceStack } from '../lib/tooling/pricing';
+import { LOAD_DEFAULTS } from '../scripts/load';
 import {
-  CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
-  notesItems, parseGuide, proseWords, section, shellcheckGuides, stripInline,
+  CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, cdkStackSelectors, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
+  notesItems, outputsRead, parseGuide, profileSpecificCommands, proseWords, section, shellcheckGuides, statedMinutes, stripInline,
+  studentProfiles,
 } from './support/lab-guides';
 import { synthLab } from './support/synth';
 
@@ -62,6 +67,7 @@ const TERMS = [
   'CPUUtilization', 'InService', 'AccessDenied', 'HostedZoneNotEmpty', 'DependencyViolation',
   'AmazonEC2ContainerRegistryPowerUser', 'PowerShell', 'CloudShell', 'NoSuchBucket', 'ExpiredToken',
   'AlarmHigh', 'AlarmLow', 'IsLatest', 'SignatureDoesNotMatch', 'RepositoryNotFoundException', 'taskArn',
+  'EvaluationPeriods', 'UnsupportedImageError',
 ];
 /** Shellcheck codes that do not apply to guide blocks, which a student runs one by one. */
 const SHELLCHECK_EXCLUDE = [
@@ -306,10 +312,11 @@ describe('lab guides', () => {
         if (!quantity && !knownPrices.has(Number(n))) problems.push(`${stripInline(row.cells[part])}: ${n} is no price of the price table`);
       }
     }
-    const sum = parts.reduce((acc, r) => acc + value(r.cells[perHour]), 0);
+    // The total is the sum before rounding, the way `class-lab-admin cost` adds it up.
+    const sum = parts.reduce((acc, r) => acc + evaluate(stripInline(r.cells[arithmetic])), 0);
     expect(problems).toEqual([]);
     expect(evaluate(stripInline(total.cells[arithmetic])).toFixed(4)).toBe(sum.toFixed(4));
-    expect(value(total.cells[perHour])).toBe(Number(sum.toFixed(3)));
+    expect(value(total.cells[perHour])).toBe(Number(sum.toFixed(4)));
     // DESIGN.md: the whole ClassLabStack costs at most $0.06 per idle hour.
     expect(value(total.cells[perHour])).toBeLessThanOrEqual(0.06);
   });
@@ -318,6 +325,131 @@ describe('lab guides', () => {
     const copy = fs.readFileSync(NOTES_COPY, 'utf8');
     expect(notesItems(copy).length).toBeGreaterThan(10);
     if (fs.existsSync(NOTES_SHARED)) expect(copy).toBe(fs.readFileSync(NOTES_SHARED, 'utf8'));
+  });
+});
+
+/** Guides a student follows (the instructor guide has the instructor's own commands). */
+const STUDENT_GUIDES = [...guides.values()].filter((g) => g.file !== `${GUIDES_DIR}/instructor.md`);
+const guide = (name: string) => guides.get(`${GUIDES_DIR}/${name}`)!;
+const shellLines = (g: Guide) => g.blocks.filter((b) => ['bash', 'sh', 'shell'].includes(b.lang))
+  .flatMap((b) => b.code.split('\n').map((text, i) => ({ text, line: b.line + i })));
+
+describe('lab guides in a real classroom', () => {
+  const profiles = studentProfiles(guide('setup.md'), () => 'ana');
+
+  test('setup.md names the three kinds of student and the one command each runs once', () => {
+    expect(profiles.map((p) => p.settings)).toEqual([{}, { student: 'ana' }, { sandbox: 'learner-lab' }]);
+    for (const p of profiles) for (const key of Object.keys(p.settings)) expect(settingKeys.has(key)).toBe(true);
+  });
+
+  test('every command of the student guides is the same for a solo, a student-id and a Learner Lab student', () => {
+    expect(lines(STUDENT_GUIDES.flatMap(profileSpecificCommands))).toEqual([]);
+  });
+
+  test.each(['solo', 'student id', 'Learner Lab'])('as printed, the commands work for a %s student: the stack they select, its name and every output they read', (kind) => {
+    const profile = profiles.find((p) => (kind === 'solo' ? Object.keys(p.settings).length === 0 : kind === 'student id' ? 'student' in p.settings : p.settings.sandbox === 'learner-lab'))!;
+    expect(profile).toBeDefined();
+    const lab = synthLab({ ...outputContext, ...profile.settings }, { guardrails: false });
+    // `npx cdk deploy ClassLabStack` selects by construct id; cdk-outputs.json is keyed by stack name.
+    expect(lab.stacks).toHaveLength(1);
+    expect(lab.stack.stackName).toBe(profile.stackName);
+    const problems: string[] = [];
+    const profileOutputs = new Set(Object.keys(lab.root.toJSON().Outputs ?? {}));
+    for (const g of STUDENT_GUIDES) {
+      for (const { name, line } of cdkStackSelectors(g)) {
+        if (name !== lab.stack.node.id) problems.push(`${g.file}:${line} cdk selects ${name}, the ${kind} app has ${lab.stack.node.id}`);
+      }
+      for (const { name, line } of outputsRead(g)) {
+        if (!profileOutputs.has(name)) problems.push(`${g.file}:${line} reads output ${name}, which the ${kind} stack does not have`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  test('the output helper reads the file every deploy writes (cdk.json outputsFile), which git ignores', () => {
+    const cdkJson = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
+    expect(cdkJson.outputsFile).toBe('cdk-outputs.json');
+    expect(fs.readFileSync(path.join(root, '.gitignore'), 'utf8').split('\n')).toContain('cdk-outputs.json');
+    const definitions = STUDENT_GUIDES.flatMap((g) => shellLines(g).filter((l) => /^\s*(lab_output\(\)|STACK=)/.test(l.text)).map((l) => `${g.file}: ${l.text.trim()}`));
+    expect(definitions.length).toBeGreaterThan(0);
+    for (const d of definitions) expect(d).toContain(`./${cdkJson.outputsFile}`);
+  });
+
+  test('the core path fits a 3-hour class, optional tracks are marked, and each guide states the time the table gives it', () => {
+    const table = readme.tables.find((t) => t.header.map(stripInline).includes('track'))!;
+    expect(table).toBeDefined();
+    const col = (name: string) => table.header.map(stripInline).indexOf(name);
+    const minutes = (cell: string) => Number(/(\d+)\s*min/.exec(stripInline(cell))?.[1]);
+    const core = table.rows.filter((r) => stripInline(r.cells[col('track')]) === 'core');
+    const optional = table.rows.filter((r) => stripInline(r.cells[col('track')]) === 'optional');
+    const stated = table.rows.find((r) => /core path/.test(stripInline(r.cells[col('guide')])))!;
+    const sum = core.reduce((n, r) => n + minutes(r.cells[col('time')]), 0);
+    expect(sum).toBe(minutes(stated.cells[col('time')]));
+    expect(sum).toBeLessThanOrEqual(170);
+    expect(optional.length).toBeGreaterThan(0);
+    const problems: string[] = [];
+    for (const row of core) {
+      const file = /\]\(([\w.-]+\.md)\)/.exec(row.cells[col('guide')])?.[1];
+      const g = file && guides.get(`${GUIDES_DIR}/${file}`);
+      if (g && statedMinutes(g) !== minutes(row.cells[col('time')])) problems.push(`${g.file} says **Time** ${statedMinutes(g)} min, the table ${minutes(row.cells[col('time')])}`);
+    }
+    expect(problems).toEqual([]);
+    expect(readme.text).toMatch(/Learner Lab[^.]*session lasts about 4 hours/);
+  });
+
+  test('the exercise ships a tag the ECS guide did not use, end to end, and its proof checks that tag and a visible change', () => {
+    const tagsIn = (g: Guide) => new Set([...g.text.matchAll(/(?:imageTag=|APP_VERSION=|class-lab-app:|\$REPO:)(v\d+)\b/g)].map((m) => m[1]));
+    const ecsTags = tagsIn(guide('ecs.md'));
+    const shipped = [...guide('exercise.md').text.matchAll(/npm run setup -- imageTag=(v\d+)/g)].map((m) => m[1]);
+    expect(shipped).toHaveLength(1);
+    const [tag] = shipped;
+    expect(ecsTags.has(tag)).toBe(false);
+    const text = guide('exercise.md').text;
+    for (const step of [`APP_VERSION=${tag}`, `docker push "$REPO:${tag}"`, 'npx cdk deploy ClassLabStack', 'lab_output AppImage', 'check exercise']) expect(text).toContain(step);
+    // A visible change: the exercise edits the page itself, and its proof reads the edited heading back.
+    const edit = /const f = "sample-app\/server\.js";.*\.replace\("([^"]+)", "([^"]+)"\)/.exec(text);
+    expect(edit).not.toBeNull();
+    expect(fs.readFileSync(path.join(root, 'sample-app', 'server.js'), 'utf8')).toContain(edit![1]);
+    expect(text).toContain(`grep -o "<h1>[^<]*"`);
+    expect(text).toContain(edit![2].trim());
+  });
+
+  test('commands show the errors the troubleshooting tables name: curl -s always with -S, S3 addresses regional, ARM images without provenance', () => {
+    const problems: string[] = [];
+    for (const g of STUDENT_GUIDES) {
+      for (const { text, line } of shellLines(g)) {
+        for (const m of text.matchAll(/\bcurl\s+((?:-[A-Za-z]+\s+)*)/g)) {
+          const flags = m[1].replace(/\s+/g, '');
+          if (/s/.test(flags) && !/S/.test(flags)) problems.push(`${g.file}:${line} curl -s without -S hides curl's own errors: ${text.trim()}`);
+        }
+        if (/\.s3\.amazonaws\.com/.test(text)) problems.push(`${g.file}:${line} global S3 endpoint (307 outside us-east-1): ${text.trim()}`);
+        if (/docker (?:buildx )?build\b.*--platform linux\/arm64/.test(text) && !/--provenance=false/.test(text)) problems.push(`${g.file}:${line} ARM build without --provenance=false: ${text.trim()}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(guide('setup.md').text).toMatch(/docker version --format '[^']*\.Client\.Version[^']*\.Server\.Version/);
+    expect(guide('setup.md').text).toContain('docker run --rm --platform linux/arm64');
+    expect(guide('docker.md').text).not.toMatch(/\brkt\b(?![^.]*archived)/);
+  });
+
+  test('figures match the code: the cost table is what class-lab-admin cost computes, the scaling figures are the fleet\'s and the load generator\'s', () => {
+    const [stack] = synthesizeForCost({}).map((r) => priceStack(r, loadPrices()));
+    const table = readme.tables.find((t) => t.header.some((h) => /USD per hour/i.test(h)))!;
+    const perHour = table.header.findIndex((h) => /USD per hour/i.test(h));
+    const rows = new Map(table.rows.map((r) => [stripInline(r.cells[0]).replace(/^shared /, ''), Number(stripInline(r.cells[perHour]))]));
+    expect(rows.get('total')).toBe(Number(stack.hourly.toFixed(4)));
+    for (const [module, hourly] of Object.entries(stack.byModule)) expect([module, rows.get(module)]).toEqual([module, Number(hourly.toFixed(4))]);
+    expect(readme.text).toContain(`3 × ${stack.hourly.toFixed(4)}`);
+
+    const ec2 = guide('ec2-fleet.md').text.replace(/\s+/g, ' ');
+    expect(ec2).toContain(`${FLEET_REQUESTS_PER_TARGET_PER_MINUTE} requests per instance per minute`);
+    expect(ec2).toContain(`${LOAD_DEFAULTS.rate} requests a second for ${LOAD_DEFAULTS.burstSeconds / 60} minutes`);
+    expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.trickleSeconds / 60} minutes`);
+    // The AWS documentation the fleet's scaling rests on is cited where the guide gives its timings.
+    const cited = [...fs.readFileSync(path.join(root, 'lib', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
+    expect(cited.length).toBeGreaterThanOrEqual(2);
+    for (const url of cited) expect(ec2).toContain(url);
+    expect(guide('instructor.md').text).not.toMatch(/30 stacks takes about 15 minutes/);
   });
 });
 
@@ -356,6 +488,21 @@ describe('the guide checker catches what it is for', () => {
       ['output', 'FleetAutoScalingGroup', 11],
     ]);
     expect(problems[0].message).toContain('did you mean WebUrl?');
+  });
+
+  test('commands that differ by student profile are reported', () => {
+    const g = parseGuide(`${GUIDES_DIR}/bad.md`, [
+      '# Bad', '', '```bash',
+      'npx cdk deploy ClassLabStack -c student=ana',
+      'npx cdk destroy ClassLabStack -r "$LAB_ROLE_ARN"',
+      'STACK=ClassLabStack',
+      'aws cloudformation describe-stacks --stack-name ClassLabStack',
+      'npm run setup -- sandbox=learner-lab',
+      'npx cdk deploy ClassLabStack',
+      'npm run setup -- imageTag=v3',
+      '```',
+    ].join('\n'));
+    expect(profileSpecificCommands(g).map((p) => p.line)).toEqual([4, 5, 5, 6, 7, 8]);
   });
 
   test('a misspelled context key, module, npm script, stack or path is reported', () => {

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { FLEET_CPU_TARGET_PERCENT, FLEET_HEALTH_PATH } from '../../lib/modules/ec2-fleet';
+import { FLEET_HEALTH_PATH, FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../../lib/modules/ec2-fleet';
 import { resourcesOfType, synthLab } from '../support/synth';
 
 describe('EC2 module: load-balanced Auto Scaling fleet', () => {
@@ -81,14 +81,23 @@ describe('EC2 module: load-balanced Auto Scaling fleet', () => {
     });
   });
 
-  test('scales on average CPU with a target-tracking policy', () => {
-    fleet.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      PolicyType: 'TargetTrackingScaling',
-      TargetTrackingConfiguration: {
-        PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' },
-        TargetValue: FLEET_CPU_TARGET_PERCENT,
-      },
-    });
+  test('scales on the load balancer\'s request count per instance, a 1-minute metric, with scale-in on', () => {
+    const policies = Object.values(fleet.findResources('AWS::AutoScaling::ScalingPolicy'));
+    expect(policies).toHaveLength(1);
+    const config = policies[0].Properties.TargetTrackingConfiguration;
+    expect(policies[0].Properties.PolicyType).toBe('TargetTrackingScaling');
+    expect(config.PredefinedMetricSpecification.PredefinedMetricType).toBe('ALBRequestCountPerTarget');
+    expect(config.TargetValue).toBe(FLEET_REQUESTS_PER_TARGET_PER_MINUTE);
+    expect(config.DisableScaleIn).not.toBe(true);
+    // The resource label names this fleet's own target group on the shared load balancer.
+    const label = JSON.stringify(config.PredefinedMetricSpecification.ResourceLabel);
+    expect(label).toMatch(/TargetGroup/);
+    expect(label).toMatch(/LoadBalancer|Alb|Listener/i);
+  });
+
+  test('no paid detailed monitoring on the instances', () => {
+    const data = Object.values(fleet.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData;
+    expect(data.Monitoring?.Enabled ?? false).toBe(false);
   });
 });
 

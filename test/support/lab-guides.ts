@@ -301,6 +301,11 @@ export function checkNames(guide: Guide, facts: CodeFacts): Problem[] {
       }
     }
 
+    // Settings written once: `npm run setup -- key=value key=value`.
+    for (const m of text.matchAll(/\bnpm\s+run\s+setup\s+--((?:\s+[A-Za-z0-9_]+=[^\s'"`]*)+)/g)) {
+      for (const pair of m[1].trim().split(/\s+/)) checkKey(line, pair.split('=')[0]);
+    }
+
     for (const m of text.matchAll(/\bnpm\s+(?:run|run-script)\s+(?:-{1,2}[\w-]+\s+)*([\w:.-]+)/g)) {
       if (!facts.npmScripts.has(m[1])) report(line, 'npm script', m[1], `no npm script ${m[1]} in package.json${nearest(m[1], facts.npmScripts)}`);
     }
@@ -561,4 +566,96 @@ export function section(guide: Guide, slug: string): { prose: string; blocks: Co
 /** Words of plain prose, without code, links' targets or markup. */
 export function proseWords(prose: string): number {
   return stripInline(prose.replace(/^\s*\|.*$/gm, '')).split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Student profiles: the same commands for a solo, a student-id and a Learner Lab student
+// ---------------------------------------------------------------------------------------------
+
+/** A kind of student, as setup.md's settings table describes it: who, the settings, the stack name. */
+export interface StudentProfile {
+  readonly who: string;
+  readonly settings: Record<string, string>;
+  readonly stackName: string;
+  readonly line: number;
+}
+
+/**
+ * The profiles of setup.md's table headed `you are | run once | your stack is called`: each
+ * row's `npm run setup -- key=value ...` code span gives the settings (placeholders filled with
+ * `sample`), its last cell the stack name the student should see.
+ */
+export function studentProfiles(setup: Guide, sample: (placeholder: string) => string): StudentProfile[] {
+  const table = setup.tables.find((t) => /^you are$/i.test(stripInline(t.header[0])) && /run once/i.test(t.header[1] ?? ''));
+  if (!table) return [];
+  return table.rows.map((row) => {
+    const command = /`(npm run setup[^`]*)`/.exec(row.cells[1])?.[1] ?? '';
+    const settings: Record<string, string> = {};
+    for (const pair of command.replace(/^npm run setup\s*(?:--)?/, '').trim().split(/\s+/).filter((w) => w.includes('='))) {
+      const [key, value] = pair.split('=', 2);
+      settings[key] = value.replace(PLACEHOLDER, sample);
+    }
+    const stackName = stripInline(row.cells[2] ?? '').replace(PLACEHOLDER, sample);
+    return { who: stripInline(row.cells[0]), settings, stackName, line: row.line };
+  });
+}
+
+/** Options of a command that only fit one kind of student: a guide command carrying one differs by profile. */
+const PROFILE_SPECIFIC = [
+  { pattern: /(?:-c|--context)[\s=]+['"]?(?:student|sandbox|labRoleArn|roster)=/, why: 'a -c student/sandbox/labRoleArn/roster setting (settings are written once with npm run setup)' },
+  { pattern: /\bcdk\b[^|;&]*\s(?:-r|--role-arn)[\s=]/, why: 'a -r/--role-arn (the kit points CloudFormation at LabRole itself)' },
+  { pattern: /--stack-name[\s=]+["']?ClassLab/, why: 'a literal stack name (use "$STACK", read from cdk-outputs.json)' },
+  { pattern: /^\s*STACK=["']?ClassLab/, why: 'a literal STACK= (a student id changes the name; read it from cdk-outputs.json)' },
+  { pattern: /\bLAB_ROLE_ARN\b/, why: 'LAB_ROLE_ARN (no role ARN is needed on any command)' },
+  { pattern: /\bnpm\s+run\s+setup\s+--[^|;&]*\b(?:student|sandbox)=/, why: 'a student or sandbox setting in a command block (only setup.md\'s table differs by profile)' },
+];
+
+/** Commands of the shell blocks that are not the same for every kind of student. */
+export function profileSpecificCommands(guide: Guide): Problem[] {
+  const problems: Problem[] = [];
+  for (const block of guide.blocks.filter((b) => SHELL_LANGS.has(b.lang))) {
+    block.code.split('\n').forEach((text, i) => {
+      for (const { pattern, why } of PROFILE_SPECIFIC) {
+        if (pattern.test(text)) problems.push({ file: guide.file, line: block.line + i, kind: 'command', name: text.trim(), message: `differs by student profile: ${why}` });
+      }
+    });
+  }
+  return problems;
+}
+
+/** Every output a guide's commands or prose read, with where. */
+export function outputsRead(guide: Guide): Array<{ name: string; line: number }> {
+  const found: Array<{ name: string; line: number }> = [];
+  for (const { text, line } of codeTexts(guide)) {
+    for (const m of text.matchAll(/\blab_output\s+["']?([A-Za-z0-9]+)/g)) found.push({ name: m[1], line });
+    for (const m of text.matchAll(/OutputKey\s*==\s*\\?['"`]([A-Za-z0-9]+)\\?['"`]/g)) found.push({ name: m[1], line });
+  }
+  return found;
+}
+
+/** The stack selectors of `cdk deploy|destroy|diff|synth` in shell blocks. */
+export function cdkStackSelectors(guide: Guide): Array<{ name: string; line: number }> {
+  const found: Array<{ name: string; line: number }> = [];
+  for (const block of guide.blocks.filter((b) => SHELL_LANGS.has(b.lang))) {
+    block.code.split('\n').forEach((text, i) => {
+      for (const m of text.matchAll(/\bcdk\s+(deploy|destroy|synth|diff)\b([^|;&)]*)/g)) {
+        const args = words(m[2]);
+        for (let j = 0; j < args.length; j++) {
+          if (args[j].startsWith('#')) break;
+          if (args[j].startsWith('-')) {
+            if (CDK_VALUE_FLAGS.has(args[j])) j++;
+            continue;
+          }
+          found.push({ name: args[j], line: block.line + i });
+        }
+      }
+    });
+  }
+  return found;
+}
+
+/** The time a guide states for itself: `**Time** 25 min`. */
+export function statedMinutes(guide: Guide): number | undefined {
+  const m = /\*\*Time\*\*\s+(\d+)\s*min/.exec(guide.text);
+  return m ? Number(m[1]) : undefined;
 }
