@@ -157,8 +157,8 @@ export class EcsService extends NestedStack {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
     // The first task pulls its image as the execution role: it must not start before the role's
-    // ECR pull policy exists. CDK makes the service wait for the task role's policy only
-    // (aws/aws-cdk#24880); this is the same wait for the execution role.
+    // ECR pull policy exists. CDK makes the service wait for the task role (aws/aws-cdk#24880)
+    // but not for the execution role's policy; this adds that wait.
     if (executionPolicy) this.service.node.addDependency(executionPolicy);
     acknowledge(this.service, 'cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check', 'The lab VPC has no NAT gateway (it would cost more than the rest of the lab); a public IP is how the task pulls its image. Its security group admits only the load balancer.');
 
