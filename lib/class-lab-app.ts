@@ -3,7 +3,7 @@ import { ClassLabStack } from './class-lab-stack';
 import { ConfigEnvironment, LabConfig, loadLabConfig, privateZoneNameFor } from './config';
 import { ExpiryStartRecorder, expiryStartKey, expiryWindow } from './expiry';
 import { addGuardrails } from './guardrails';
-import { defineWithLabRole } from './learner-lab';
+import { defineWithLabRole, LabRoleStackSynthesizer } from './learner-lab';
 
 /** The construct id a student types: `npx cdk deploy ClassLabStack`. */
 export const STACK_ID = 'ClassLabStack';
@@ -70,6 +70,8 @@ export function buildClassLabApp(props: AppProps = {}, options: BuildOptions = {
     stackName: plan.stackName,
     env: plan.env,
     expiresAt: plan.expiresAt,
+    // Learner Lab: CloudFormation acts as the lab role without `-r` (lib/learner-lab.ts).
+    synthesizer: config.sandbox === 'learner-lab' ? new LabRoleStackSynthesizer(config.labRoleName!) : undefined,
   }));
 
   if (options.guardrails ?? true) addGuardrails(app);

@@ -14,9 +14,42 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, AppProps, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, AppProps, CfnResource, CliCredentialsStackSynthesizer, ISynthesisSession, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+
+/**
+ * The ARN of the lab role in whatever account the stack is deployed to. `${AWS::Partition}` and
+ * `${AWS::AccountId}` are placeholders the CDK CLI fills in from the deploy credentials, so the
+ * app still synthesizes offline, without an account.
+ */
+export function labRoleArnPlaceholder(roleName: string): string {
+  return `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}`;
+}
+
+/**
+ * How `npx cdk deploy ClassLabStack` deploys in the Learner Lab, so the student passes no `-r`.
+ * The bootstrap stack there (learner-lab/bootstrap-template.yaml) has the asset bucket and image
+ * repository but none of the CDK's roles. CliCredentialsStackSynthesizer publishes assets and
+ * calls CloudFormation with the student's own credentials and assumes no bootstrap role (no
+ * deploy, file-publishing or lookup role, and no bootstrap-version check that reads SSM as one):
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.CliCredentialsStackSynthesizer.html
+ * On top, the stack's manifest names the lab role as CloudFormation's execution role, which the
+ * CLI uses exactly as it would `-r` (an explicit `-r` still wins).
+ */
+export class LabRoleStackSynthesizer extends CliCredentialsStackSynthesizer {
+  /** Role CloudFormation acts as, with placeholders until deploy. */
+  readonly cloudFormationExecutionRoleArn: string;
+
+  constructor(roleName: string) {
+    super();
+    this.cloudFormationExecutionRoleArn = labRoleArnPlaceholder(roleName);
+  }
+
+  protected emitArtifact(session: ISynthesisSession, options: Parameters<CliCredentialsStackSynthesizer['emitArtifact']>[1] = {}): void {
+    super.emitArtifact(session, { ...options, cloudFormationExecutionRoleArn: this.cloudFormationExecutionRoleArn });
+  }
+}
 
 /**
  * The construct paths customizeRoles needs for every role defined under `scope`: the path of an

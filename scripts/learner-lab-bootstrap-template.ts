@@ -3,7 +3,7 @@
  * pinned CDK CLI's own bootstrap template (`cdk bootstrap --show-template`, offline) without
  * its IAM roles and policies, for sandboxes that forbid creating them (AWS Academy Learner Lab).
  *
- * What stays is what `cdk deploy -r <LabRole ARN>` needs: the asset bucket and container
+ * What stays is what a deploy as LabRole needs (lib/learner-lab.ts names it; no `-r`): the asset bucket and container
  * repository under their conventional names, the version parameter in SSM, the outputs, and every
  * template parameter (the CLI passes them all). Statements and outputs that name a removed role
  * go with it; any other reference to one stops the script, so a CLI upgrade that changes the
@@ -77,7 +77,7 @@ export function withoutIam(template: Json): Json {
   const outputs = Object.fromEntries(Object.entries<Json>(template.Outputs ?? {}).filter(([, o]) => ![...referencesIn(o)].some((id) => removed.has(id))));
   return {
     ...template,
-    Description: `${template.Description} (Class Lab Kit variant for sandboxes without IAM: no roles; deploy with -r <LabRole ARN>)`,
+    Description: `${template.Description} (Class Lab Kit variant for sandboxes without IAM: no roles; CloudFormation acts as LabRole)`,
     Parameters: {
       ...template.Parameters,
       BootstrapVariant: { ...template.Parameters.BootstrapVariant, Default: LEARNER_LAB_BOOTSTRAP_VARIANT },

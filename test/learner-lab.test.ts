@@ -8,7 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ClassLabStack } from '../lib/class-lab-stack';
 import { loadLabConfig } from '../lib/config';
-import { defineWithLabRole, rolePaths } from '../lib/learner-lab';
+import { defineWithLabRole, LabRoleStackSynthesizer, rolePaths } from '../lib/learner-lab';
+import { parse } from 'yaml';
 import { resourcesOfType, synthLab, TEST_CLOCK } from './support/synth';
 
 /** The feature flags `cdk synth` runs with: they decide which roles some constructs create. */
@@ -134,5 +135,65 @@ describe('the app with -c sandbox=learner-lab', () => {
     const normal = synthLab({ expiresAfterHours: '4', modules: 'ec2' }, { guardrails: false });
     expect(resourcesOfType(normal, 'AWS::EC2::LaunchTemplate')[0].Properties.LaunchTemplateData.IamInstanceProfile).toBeUndefined();
     expect(resourcesOfType(normal, 'AWS::IAM::Role')).toHaveLength(1);
+  });
+});
+
+describe('sandbox=learner-lab deploys without -r: the stack names LabRole for CloudFormation', () => {
+  const lab = synthLab({ sandbox: 'learner-lab' }, { guardrails: false });
+  const assembly = lab.app.synth();
+  const artifact = assembly.getStackByName(lab.stack.stackName);
+  /** What the CDK CLI fills in from the deploy credentials (the same placeholders it replaces). */
+  const atDeploy = (text: string): string => text
+    .replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::AccountId\}/g, '123456789012').replace(/\$\{AWS::Region\}/g, 'us-east-1');
+  const bootstrap = parse(fs.readFileSync(path.join(__dirname, '..', 'learner-lab', 'bootstrap-template.yaml'), 'utf8'), { version: '1.1' });
+
+  test('the stack uses the lab role synthesizer', () => {
+    expect(lab.stack.synthesizer).toBeInstanceOf(LabRoleStackSynthesizer);
+  });
+
+  test('CloudFormation\'s execution role is LabRole of the deploy account (what -r used to pass)', () => {
+    expect(artifact.cloudFormationExecutionRoleArn).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/LabRole');
+    expect(atDeploy(artifact.cloudFormationExecutionRoleArn!)).toBe('arn:aws:iam::123456789012:role/LabRole');
+  });
+
+  test('the CLI assumes none of the bootstrap roles, which the role-less bootstrap stack does not have', () => {
+    const roles = Object.values<any>(bootstrap.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    expect(roles).toEqual([]);
+    expect(artifact.assumeRoleArn).toBeUndefined();
+    expect(artifact.lookupRole).toBeUndefined();
+    // No bootstrap-version rule: the CLI would read its SSM parameter through the lookup role.
+    expect(artifact.requiresBootstrapStackVersion).toBeUndefined();
+    expect(lab.root.toJSON().Rules).toBeUndefined();
+    const assetManifests = assembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest');
+    for (const manifest of assetManifests) {
+      const destinations = Object.values<any>(JSON.parse(fs.readFileSync((manifest as any).file, 'utf8')).files ?? {})
+        .flatMap((f) => Object.values<any>(f.destinations));
+      for (const d of destinations) expect(d.assumeRoleArn).toBeUndefined();
+    }
+  });
+
+  test('file assets go to the bucket the Learner Lab bootstrap template creates', () => {
+    const bucketName = bootstrap.Resources.StagingBucket.Properties.BucketName['Fn::If'][2]['Fn::Sub'] as string;
+    const qualifier = bootstrap.Parameters.Qualifier.Default as string;
+    const expected = atDeploy(bucketName.replace('${Qualifier}', qualifier));
+    const files = assembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest')
+      .flatMap((m) => Object.values<any>(JSON.parse(fs.readFileSync((m as any).file, 'utf8')).files ?? {}));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      for (const d of Object.values<any>(file.destinations)) expect(atDeploy(d.bucketName)).toBe(expected);
+    }
+  });
+
+  test('a renamed lab role (labRoleArn) is the one CloudFormation acts as', () => {
+    const other = synthLab({ sandbox: 'learner-lab', modules: 'ec2', labRoleArn: 'arn:aws:iam::123456789012:role/sandbox/SandboxRole' }, { guardrails: false });
+    expect(other.app.synth().getStackByName(other.stack.stackName).cloudFormationExecutionRoleArn)
+      .toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/sandbox/SandboxRole');
+  });
+
+  test('outside the sandbox the default synthesizer and its bootstrap roles stay as they are', () => {
+    const normal = synthLab({ modules: 'ec2' }, { guardrails: false });
+    const normalArtifact = normal.app.synth().getStackByName(normal.stack.stackName);
+    expect(normal.stack.synthesizer).not.toBeInstanceOf(LabRoleStackSynthesizer);
+    expect(normalArtifact.cloudFormationExecutionRoleArn).toContain('cdk-hnb659fds-cfn-exec-role');
   });
 });

@@ -23,6 +23,10 @@ export const FLEET_HEALTH_PATH = '/health';
 export const FLEET_REQUESTS_PER_TARGET_PER_MINUTE = 120;
 /** Listener rule priority of the fleet: the last rule, so the fleet answers every path no other module claims. */
 export const FLEET_RULE_PRIORITY = 50000;
+/** Instance refresh on a launch template change: the whole fleet stays in service... */
+export const FLEET_REFRESH_MIN_HEALTHY_PERCENT = 100;
+/** ...and its replacements start beside it (at most twice the fleet for a few minutes). */
+export const FLEET_REFRESH_MAX_HEALTHY_PERCENT = 200;
 
 export interface Ec2FleetProps extends NestedStackProps {
   readonly config: LabConfig;
@@ -105,6 +109,7 @@ export class Ec2Fleet extends NestedStack {
         gracePeriod: Duration.minutes(3),
       }),
       defaultInstanceWarmup: Duration.minutes(2),
+      updatePolicy: fleetUpdatePolicy(),
     });
     this.targetGroup.addTarget(this.autoScalingGroup);
     // Target tracking on the load balancer's 1-minute request count per instance: a scale-out
@@ -122,6 +127,26 @@ export class Ec2Fleet extends NestedStack {
     acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3', 'Students watch scaling activity in the console during the lab; SNS notifications would go nowhere.');
     Tags.of(this).add('class-module', 'ec2');
   }
+}
+
+/**
+ * How a redeploy replaces the fleet when its launch template changes (instanceType, amiId, the
+ * user data, or a newer Amazon Linux AMI that the SSM parameter picks up on any update).
+ * Without an update policy the group would keep its old instances. CloudFormation's
+ * AutoScalingInstanceRefresh update policy starts an EC2 Auto Scaling instance refresh instead:
+ * it launches the new instances first (max 200% of the fleet), waits until the group's ELB
+ * health check finds them healthy plus the group's instance warmup, then terminates the old
+ * ones (min 100% in service throughout), and the deploy finishes only when the refresh has.
+ * No cfn-signal is needed, so it works from the fleet's subnets without internet.
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_autoscaling.UpdatePolicy.html
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html
+ */
+export function fleetUpdatePolicy(): autoscaling.UpdatePolicy {
+  return autoscaling.UpdatePolicy.instanceRefresh({
+    strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
+    minHealthyPercentage: FLEET_REFRESH_MIN_HEALTHY_PERCENT,
+    maxHealthyPercentage: FLEET_REFRESH_MAX_HEALTHY_PERCENT,
+  });
 }
 
 /** Amazon Linux 2023 for the instance type's architecture, or the AMI the settings name. */

@@ -112,10 +112,13 @@ export class EcsService extends NestedStack {
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
     });
-    if (config.imageTag !== undefined) {
+    // The execution role's own policy (ECR pulls, log writes), when the kit writes one: under
+    // sandbox=learner-lab the role is LabRole and there is no policy to wait for or acknowledge.
+    const executionPolicy = taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy');
+    if (config.imageTag !== undefined && executionPolicy) {
       // fromEcrRepository granted pulls from the kit's repository only, plus the one ECR call
       // that has no resource: the registry login token.
-      acknowledge(taskDefinition.obtainExecutionRole().node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource to scope to (AWS requires "*"); image pulls are limited to the kit\'s repository.');
+      acknowledge(executionPolicy, 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource to scope to (AWS requires "*"); image pulls are limited to the kit\'s repository.');
     }
     acknowledge(taskDefinition, 'AwsSolutions-ECS2', 'PORT, BASE_PATH and APP_VERSION are public settings that students read in the task definition; the lab has no secrets to keep in Secrets Manager.');
 
@@ -153,6 +156,10 @@ export class EcsService extends NestedStack {
       // Tasks carry the course and student tags too, so the instructor tooling can find them.
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
+    // The first task pulls its image as the execution role: it must not start before the role's
+    // ECR pull policy exists. CDK makes the service wait for the task role (aws/aws-cdk#24880)
+    // but not for the execution role's policy; this adds that wait.
+    if (executionPolicy) this.service.node.addDependency(executionPolicy);
     acknowledge(this.service, 'cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check', 'The lab VPC has no NAT gateway (it would cost more than the rest of the lab); a public IP is how the task pulls its image. Its security group admits only the load balancer.');
 
     // Load balancing: the shared listener forwards /app and /app/* here.

@@ -52,11 +52,13 @@ quota against the fleet at max size, availability zones and sandbox limits.
 
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c fleetMax=4
   --students <n>         students deploying into this one account (default 1)
+  --fix                  create the ECS service-linked role if it is missing (once per account)
 ${AWS_HELP}
 ${COMMON_HELP}`,
     options: {
       context: { type: 'string', short: 'c', multiple: true },
       students: { type: 'string' },
+      fix: { type: 'boolean' },
       profile: { type: 'string' }, region: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -251,6 +253,7 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
     const options = {
       context: contextOf(command, values.context as string[] | undefined),
       students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
+      fix: values.fix === true,
     };
     return runDoctor(reporter, makeClients(target(command, values)), clock, options);
   }

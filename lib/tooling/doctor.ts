@@ -1,6 +1,7 @@
 /**
  * `class-lab-admin doctor`: will `npx cdk deploy ClassLabStack` work in this account?
- * Each check says pass, warn or fail, and how to fix what it found. Read-only.
+ * Each check says pass, warn or fail, and how to fix what it found. Read-only, except with
+ * --fix, which creates the ECS service-linked role when it is missing (service-linked-role.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { AwsClients, Identity } from './aws-clients';
 import { Clock, formatDuration } from './clock';
 import { describeAwsError, errorName, UsageError } from './errors';
 import { Reporter, table } from './output';
+import { ensureEcsServiceLinkedRole } from './service-linked-role';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -43,6 +45,8 @@ export interface DoctorOptions {
   readonly context: Record<string, string>;
   /** Students that will deploy into this one account (a roster sharing it). */
   readonly students: number;
+  /** Create what is missing and can be created (the ECS service-linked role). */
+  readonly fix?: boolean;
 }
 
 /** The bootstrap version the pinned CDK CLI would install, read from its bootstrap template. */
@@ -140,17 +144,30 @@ async function checkBootstrap(clients: AwsClients, identity: Identity, region: s
   return { id: 'cdk-bootstrap', status: 'pass', detail: `${toolkit}bootstrap version ${version}` };
 }
 
-async function checkEcsRole(clients: AwsClients, config: LabConfig): Promise<CheckResult> {
+async function checkEcsRole(clients: AwsClients, config: LabConfig, clock: Clock, fixIt: boolean): Promise<CheckResult> {
   if (!config.modules.has('ecs')) return { id: 'ecs-service-linked-role', status: 'pass', detail: 'not needed: the ecs module is not selected' };
   try {
     await clients.iam.send(new GetRoleCommand({ RoleName: ECS_SERVICE_LINKED_ROLE }));
     return { id: 'ecs-service-linked-role', status: 'pass', detail: `${ECS_SERVICE_LINKED_ROLE} exists` };
   } catch (error) {
-    const fix = 'aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com';
+    const fix = 'aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com (or: class-lab-admin doctor --fix)';
     if (errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity') {
-      return { id: 'ecs-service-linked-role', status: 'fail', detail: `${ECS_SERVICE_LINKED_ROLE} does not exist yet; the ECS service would fail to create`, fix };
+      if (fixIt) return fixEcsRole(clients, clock);
+      return { id: 'ecs-service-linked-role', status: 'fail', detail: `${ECS_SERVICE_LINKED_ROLE} does not exist yet; the first ECS cluster would fail to assume it and the deploy would roll back`, fix };
     }
     return couldNotCheck('ecs-service-linked-role', error, `if the role is missing: ${fix}`);
+  }
+}
+
+async function fixEcsRole(clients: AwsClients, clock: Clock): Promise<CheckResult> {
+  try {
+    const outcome = await ensureEcsServiceLinkedRole(clients, clock);
+    return { id: 'ecs-service-linked-role', status: 'pass', detail: outcome === 'created' ? `${ECS_SERVICE_LINKED_ROLE} created (--fix)` : `${ECS_SERVICE_LINKED_ROLE} exists` };
+  } catch (error) {
+    return {
+      id: 'ecs-service-linked-role', status: 'fail', detail: `${ECS_SERVICE_LINKED_ROLE} is missing and --fix could not create it: ${describeAwsError(error).message}`,
+      fix: 'ask someone allowed iam:CreateServiceLinkedRole to run: aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com',
+    };
   }
 }
 
@@ -215,7 +232,7 @@ export async function runChecks(clients: AwsClients, clock: Clock, options: Doct
     checkSandbox(identity, region),
     ...(await Promise.all([
       checkBootstrap(clients, identity, region),
-      checkEcsRole(clients, config),
+      checkEcsRole(clients, config, clock, options.fix === true),
       checkVcpuQuota(clients, config, options.students),
       checkZones(clients, region),
     ])),

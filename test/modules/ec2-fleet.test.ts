@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { FLEET_HEALTH_PATH, FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../../lib/modules/ec2-fleet';
+import { FLEET_HEALTH_PATH, FLEET_REFRESH_MAX_HEALTHY_PERCENT, FLEET_REFRESH_MIN_HEALTHY_PERCENT, FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../../lib/modules/ec2-fleet';
 import { resourcesOfType, synthLab } from '../support/synth';
 
 describe('EC2 module: load-balanced Auto Scaling fleet', () => {
@@ -125,5 +125,42 @@ describe('EC2 module settings', () => {
     lab.template(lab.stack.fleet!).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       MinSize: '1', DesiredCapacity: '3', MaxSize: '9',
     });
+  });
+});
+
+describe('EC2 module updates: a new instance type or AMI replaces the running fleet', () => {
+  const lab = synthLab({ modules: 'ec2' }, { guardrails: false });
+  const fleet = lab.template(lab.stack.fleet!).toJSON();
+  const [groupId, group] = Object.entries<any>(fleet.Resources).find(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')!;
+  const launchTemplateId = Object.keys(fleet.Resources).find((id) => fleet.Resources[id].Type === 'AWS::EC2::LaunchTemplate')!;
+
+  test('the group follows the launch template\'s latest version, so any change to it is an update of the group', () => {
+    expect(group.Properties.LaunchTemplate.Version).toEqual({ 'Fn::GetAtt': [launchTemplateId, 'LatestVersionNumber'] });
+    // Instance type and AMI live in the launch template: changing them changes only its version.
+    const other = synthLab({ modules: 'ec2', instanceType: 't3.micro' }, { guardrails: false });
+    const otherFleet = other.template(other.stack.fleet!).toJSON();
+    expect(otherFleet.Resources[groupId].Properties).toEqual(group.Properties);
+    expect(otherFleet.Resources[launchTemplateId].Properties.LaunchTemplateData.InstanceType).toBe('t3.micro');
+  });
+
+  test('an update replaces instances by an instance refresh that keeps the whole fleet in service and launches first', () => {
+    expect(group.UpdatePolicy.AutoScalingInstanceRefresh).toEqual({
+      Strategy: 'Rolling',
+      Preferences: { MinHealthyPercentage: FLEET_REFRESH_MIN_HEALTHY_PERCENT, MaxHealthyPercentage: FLEET_REFRESH_MAX_HEALTHY_PERCENT },
+    });
+    expect(FLEET_REFRESH_MIN_HEALTHY_PERCENT).toBe(100);
+    // CloudFormation allows at most 100 points between the two.
+    expect(FLEET_REFRESH_MAX_HEALTHY_PERCENT - FLEET_REFRESH_MIN_HEALTHY_PERCENT).toBeLessThanOrEqual(100);
+  });
+
+  test('nothing waits for cfn-signal, which instances without internet could not send', () => {
+    expect(group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
+    expect(group.CreationPolicy).toBeUndefined();
+    expect(JSON.stringify(fleet)).not.toContain('cfn-signal');
+  });
+
+  test('the refresh judges new instances by the load balancer\'s health check, after the warmup', () => {
+    expect(group.Properties.HealthCheckType).toBe('ELB');
+    expect(group.Properties.DefaultInstanceWarmup).toBeGreaterThan(0);
   });
 });

@@ -317,3 +317,30 @@ describe('ECS module settings', () => {
     for (const name of ['AppUrl', 'EcsClusterName', 'EcsServiceName', 'AppImage']) expect(outputs).not.toContain(name);
   });
 });
+
+describe('ECS service start order', () => {
+  /** The execution role's DefaultPolicy resource of the task definition, if the kit writes one. */
+  function executionPolicyId(template: Template): string | undefined {
+    const roleId = onlyResource(template, 'AWS::ECS::TaskDefinition').Properties.ExecutionRoleArn['Fn::GetAtt']?.[0];
+    return Object.entries(template.findResources('AWS::IAM::Policy'))
+      .find(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))?.[0];
+  }
+
+  test.each([
+    ['the placeholder', {}],
+    ['an imageTag', { imageTag: 'v1' }],
+  ])('with %s, the service waits for the execution role\'s policy (the first task pulls as that role)', (_name, context) => {
+    const ecs = ecsTemplate(synthLab(context, { guardrails: false }));
+    const policyId = executionPolicyId(ecs);
+    expect(policyId).toBeDefined();
+    expect(onlyResource(ecs, 'AWS::ECS::Service').DependsOn).toContain(policyId);
+  });
+
+  test('under sandbox=learner-lab with an imageTag it synthesizes: LabRole pulls, no policy to wait for', () => {
+    const lab = synthLab({ sandbox: 'learner-lab', imageTag: 'v1' }, { guardrails: false });
+    const ecs = ecsTemplate(lab);
+    expect(Object.keys(ecs.findResources('AWS::IAM::Policy'))).toEqual([]);
+    expect(JSON.stringify(onlyResource(ecs, 'AWS::ECS::TaskDefinition').Properties.ExecutionRoleArn)).toContain(':role/LabRole');
+    expect(evaluate(containerOf(ecs).Image, deployed)).toBe(`${REPOSITORY_URI}:v1`);
+  });
+});
