@@ -118,6 +118,10 @@ export interface SynthesizeOptions {
   /** Where messages go; stderr by default. */
   readonly error?: (line: string) => void;
   readonly guardrails?: boolean;
+  /** Command-line context (`-c`) for in-process callers; the CDK CLI passes it in CDK_CONTEXT_JSON. */
+  readonly context?: Record<string, unknown>;
+  /** Runs after the stacks are defined, before synthesis (tests add a guardrail finding here). */
+  readonly beforeSynth?: (app: App) => void;
 }
 
 /**
@@ -131,7 +135,8 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
   const error = options.error ?? ((line: string) => console.error(line));
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-synth-'));
   try {
-    const { app } = buildClassLabApp({ outdir: staging }, { projectDir: options.projectDir, guardrails: options.guardrails });
+    const { app } = buildClassLabApp({ outdir: staging, context: options.context }, { projectDir: options.projectDir, guardrails: options.guardrails });
+    options.beforeSynth?.(app);
     app.synth();
     fs.mkdirSync(options.outdir, { recursive: true });
     fs.cpSync(staging, options.outdir, { recursive: true, force: true });
@@ -139,8 +144,8 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
   } catch (caught) {
     if (caught instanceof ConfigError) {
       error(caught.message);
-    } else if (/Validation failed/.test((caught as Error).message ?? '')) {
-      error(guardrailMessage(staging));
+    } else if (fs.existsSync(path.join(staging, 'validation-report.json'))) {
+      error(guardrailMessage(staging, (caught as Error).message ?? ''));
     } else {
       error(`Synthesis failed: ${(caught as Error).message ?? String(caught)}`);
       if (process.env.CLASS_LAB_DEBUG) error((caught as Error).stack ?? '');
@@ -151,15 +156,17 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
   }
 }
 
-/** One line per failed guardrail rule, naming the setting behind it where there is one. */
-function guardrailMessage(staging: string): string {
-  const lines = ['Guardrails (cdk-nag, CloudFormation Guard) stopped synthesis; nothing was written. See the report above.'];
-  const reportFile = path.join(staging, 'validation-report.json');
-  const rules = new Set<string>();
-  if (fs.existsSync(reportFile)) {
-    const text = fs.readFileSync(reportFile, 'utf8');
-    for (const match of text.matchAll(/"(AwsSolutions-[A-Za-z0-9]+|cdk-validator-cfnguard::[\w-]+)"/g)) rules.add(match[1]);
-  }
+/**
+ * The guardrail report CDK gives (rule, construct, how to acknowledge), without the path of the
+ * staging copy that is deleted, then one line per failed rule naming the setting behind it.
+ */
+function guardrailMessage(staging: string, report: string): string {
+  const text = `${report}\n${fs.readFileSync(path.join(staging, 'validation-report.json'), 'utf8')}`;
+  const rules = new Set([...text.matchAll(/(AwsSolutions-[A-Za-z0-9]+|cdk-validator-cfnguard::[\w-]+)/g)].map((m) => m[1]));
+  const lines = [
+    report.split('\n').filter((l) => !l.includes('A copy of this report can be found in') && !l.includes(staging)).join('\n').trim(),
+    'Guardrails (cdk-nag, CloudFormation Guard) stopped synthesis; nothing was written.',
+  ];
   for (const rule of rules) {
     const setting = RULE_SETTINGS[rule];
     lines.push(`  - ${rule}${setting ? `: caused by the setting ${setting}; change it (npm run setup -- ${setting}=...)` : ''}`);

@@ -45,6 +45,9 @@ export function didYouMean(key: string): string | undefined {
   const lower = key.toLowerCase();
   const exact = SETTING_KEYS.find((k) => k.toLowerCase() === lower);
   if (exact) return exact;
+  // A shortened key (`zone`, `fleet`): the one setting it starts.
+  const started = SETTING_KEYS.filter((k) => lower.length >= 3 && k.toLowerCase().startsWith(lower));
+  if (started.length === 1) return started[0];
   let best: { key: string; distance: number } | undefined;
   for (const candidate of SETTING_KEYS) {
     const distance = editDistance(lower, candidate.toLowerCase());
