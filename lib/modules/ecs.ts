@@ -112,10 +112,12 @@ export class EcsService extends NestedStack {
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
     });
-    if (config.imageTag !== undefined) {
+    // Under sandbox=learner-lab the execution role is LabRole, with no policy of the kit's to acknowledge.
+    const executionPolicy = taskDefinition.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
+    if (config.imageTag !== undefined && executionPolicy) {
       // fromEcrRepository granted pulls from the kit's repository only, plus the one ECR call
       // that has no resource: the registry login token.
-      acknowledge(taskDefinition.obtainExecutionRole().node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource to scope to (AWS requires "*"); image pulls are limited to the kit\'s repository.');
+      acknowledge(executionPolicy, 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource to scope to (AWS requires "*"); image pulls are limited to the kit\'s repository.');
     }
     acknowledge(taskDefinition, 'AwsSolutions-ECS2', 'PORT, BASE_PATH and APP_VERSION are public settings that students read in the task definition; the lab has no secrets to keep in Secrets Manager.');
 
