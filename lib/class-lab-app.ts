@@ -139,6 +139,12 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
     options.beforeSynth?.(app);
     app.synth();
     fs.mkdirSync(options.outdir, { recursive: true });
+    // The new assembly replaces the old one (templates of modules no longer chosen go too); the
+    // CLI's lock files stay.
+    const fresh = new Set(fs.readdirSync(staging));
+    for (const entry of fs.readdirSync(options.outdir)) {
+      if (!fresh.has(entry) && !entry.endsWith('.lock')) fs.rmSync(path.join(options.outdir, entry), { recursive: true, force: true });
+    }
     fs.cpSync(staging, options.outdir, { recursive: true, force: true });
     return 0;
   } catch (caught) {

@@ -183,6 +183,11 @@ describe('a guardrail finding after the settings passed', () => {
     expect(fs.readdirSync(arranged.project.outdir)).toEqual(expect.arrayContaining(['manifest.json', 'ClassLabStack.template.json']));
     expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(arranged.project.outdir, 'ClassLabStack.template.json'), 'utf8')))).toContain('"Value":"ana"');
     expect(fs.existsSync(path.join(arranged.project.dir, 'cdk.context.json'))).toBe(false);
+    // The next good synth replaces the assembly: no template of a module no longer chosen stays.
+    arranged.project.write(SETTINGS_FILE, JSON.stringify({ modules: 'ec2', student: 'ana', instanceType: 't3.nano' }));
+    expect(synthesizeClassLab({ projectDir: arranged.project.dir, outdir: arranged.project.outdir, guardrails: false })).toBe(0);
+    const nested = fs.readdirSync(arranged.project.outdir).filter((f) => f.endsWith('.nested.template.json'));
+    expect(nested).toEqual([expect.stringMatching(/Ec2Fleet/)]);
   });
 });
 
