@@ -1,11 +1,11 @@
 /**
- * LabConfig: every setting of the kit, read from CDK context (`-c key=value` or cdk.json),
- * typed, defaulted and validated in this one place. Bad values stop synthesis with one
- * message that names the key, the value given and what is allowed, before any template
- * is written and before any AWS call.
+ * LabConfig: every setting of the kit, typed, defaulted and validated in this one place. The
+ * values come from lab-settings.json, cdk.json and `-c` (lib/settings.ts decides which wins).
+ * Bad values stop synthesis with one message that names the key, the value given (as JSON, cut)
+ * and what is allowed, before any template is written and before any AWS call.
  */
 import * as fs from 'node:fs';
-import { parseRoster as parseRosterText, Roster, RosterStudent } from './roster';
+import { parseRoster as parseRosterText, Roster, ROSTER_MAX_STUDENTS, RosterStudent } from './roster';
 
 /** The class modules, in the order the class teaches them. */
 export const CLASS_MODULES = ['ec2', 's3', 'route53', 'ecr', 'ecs'] as const;
@@ -199,7 +199,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'roster',
     default: '(none: one stack)',
-    allowed: 'the path of a JSON roster file, {"students": [{"id": "ana", "account": "123456789012", "region": "us-east-1"}, ...]}; one stack ClassLabStack-<id> per student',
+    allowed: `the path of a JSON roster file, {"students": [{"id": "ana", "account": "123456789012", "region": "us-east-1"}, ...]}, at most ${ROSTER_MAX_STUDENTS} students; one stack ClassLabStack-<id> per student`,
   },
   {
     key: 'expiresAfterHours',
@@ -215,8 +215,8 @@ export const SETTINGS: readonly SettingSpec[] = [
 ];
 
 /**
- * What the CDK CLI resolved from the AWS profile (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), when
- * known, for the checks that depend on where the stacks go; and how to read the roster file.
+ * The live account and region, for callers that know them (`class-lab-admin doctor`); the CDK
+ * app passes neither, so synthesis never depends on the AWS profile. And how to read the roster.
  */
 export interface ConfigEnvironment {
   readonly account?: string;
