@@ -1,16 +1,6 @@
 #!/usr/bin/env node
-import { buildClassLabApp } from '../lib/class-lab-app';
-import { ConfigError } from '../lib/config';
-import { rememberInContextFile } from '../lib/expiry';
+import { synthesizeClassLab } from '../lib/class-lab-app';
 
-try {
-  // An expiry window, once started, is remembered in cdk.context.json so redeploys keep it.
-  buildClassLabApp({}, { rememberExpiryStart: rememberInContextFile() }).app.synth();
-} catch (error) {
-  // A bad setting is the student's to fix: say which, without a stack trace.
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+// Settings come from lab-settings.json, cdk.json and -c (lib/settings.ts). The app writes to a
+// staging folder and moves the assembly into the CLI's output folder only when everything passed.
+process.exit(synthesizeClassLab({ projectDir: process.cwd(), outdir: process.env.CDK_OUTDIR ?? 'cdk.out' }));

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClassModule, LabConfig } from './config';
 import { LabExpiry } from './expiry';
@@ -18,8 +18,6 @@ export const SOLO_STUDENT = 'solo';
 
 export interface ClassLabStackProps extends StackProps {
   readonly config: LabConfig;
-  /** When the stack deletes itself (set with `expiresAfterHours`); undefined: never. */
-  readonly expiresAt?: Date;
 }
 
 /**
@@ -103,13 +101,19 @@ export class ClassLabStack extends Stack {
       this.addRoute53Outputs(this.route53);
     }
 
-    if (props.expiresAt) {
-      this.expiry = new LabExpiry(this, 'Expiry', { expiresAt: props.expiresAt, afterHours: props.config.expiresAfterHours });
-      new CfnOutput(this, 'ExpiresAt', {
-        value: this.expiry.expiresAt,
-        description: 'When this lab deletes itself (UTC); to extend, redeploy with a larger -c expiresAfterHours',
-      });
+    if (props.config.expiresAfterHours !== undefined) {
+      this.expiry = new LabExpiry(this, 'Expiry', { afterHours: props.config.expiresAfterHours });
+      this.expiry.outlastEverything();
     }
+  }
+
+  /**
+   * Availability zones as deploy-time values (Fn::GetAZs), also when a roster gives the stack an
+   * account and region: CDK would otherwise look them up at synth, which needs credentials and the
+   * bootstrap's lookup role (missing in Learner Lab) and makes the template machine-dependent.
+   */
+  get availabilityZones(): string[] {
+    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
   /** What the Route 53 host names lead to: the target group of each module that is deployed. */

@@ -1,11 +1,11 @@
 /**
- * LabConfig: every setting of the kit, read from CDK context (`-c key=value` or cdk.json),
- * typed, defaulted and validated in this one place. Bad values stop synthesis with one
- * message that names the key, the value given and what is allowed, before any template
- * is written and before any AWS call.
+ * LabConfig: every setting of the kit, typed, defaulted and validated in this one place. The
+ * values come from lab-settings.json, cdk.json and `-c` (lib/settings.ts decides which wins).
+ * Bad values stop synthesis with one message that names the key, the value given (as JSON, cut)
+ * and what is allowed, before any template is written and before any AWS call.
  */
 import * as fs from 'node:fs';
-import { parseRoster as parseRosterText, Roster, RosterStudent } from './roster';
+import { parseRoster as parseRosterText, Roster, ROSTER_MAX_STUDENTS, RosterStudent } from './roster';
 
 /** The class modules, in the order the class teaches them. */
 export const CLASS_MODULES = ['ec2', 's3', 'route53', 'ecr', 'ecs'] as const;
@@ -48,8 +48,15 @@ export const SOLO_ZONE_LABEL = 'lab';
 export const RECORD_LABELS = ['web', 'app'] as const;
 /** Longest DNS name Route 53 accepts, in characters, without the trailing dot. */
 export const DNS_NAME_MAX_LENGTH = 253;
-/** Longest zone name that still leaves room for every record label in front of it. */
-export const ZONE_NAME_MAX_LENGTH = DNS_NAME_MAX_LENGTH - Math.max(...RECORD_LABELS.map((l) => l.length + 1));
+/**
+ * Longest value of an ALB host-header condition, in characters: the Route 53 module matches
+ * `web.<zone>` and `app.<zone>` by host name, and ELB rejects longer values (and any value with
+ * something other than letters after the last dot).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions
+ */
+export const HOST_HEADER_MAX_LENGTH = 128;
+/** Longest zone name that still leaves room for every record label in front of it, as a DNS name and a host-header value. */
+export const ZONE_NAME_MAX_LENGTH = Math.min(DNS_NAME_MAX_LENGTH, HOST_HEADER_MAX_LENGTH) - Math.max(...RECORD_LABELS.map((l) => l.length + 1));
 /**
  * The task sizes Fargate accepts on Linux: CPU units (1024 = 1 vCPU) and, for each, the
  * memory sizes in MiB. Anything else fails only at deploy time, so it is checked here.
@@ -162,12 +169,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'fleetMin', default: '2', allowed: `a whole number, 1 <= fleetMin <= fleetDesired` },
   { key: 'fleetDesired', default: '2', allowed: `a whole number, fleetMin <= fleetDesired <= fleetMax` },
   { key: 'fleetMax', default: '4', allowed: `a whole number, fleetDesired <= fleetMax <= ${FLEET_LIMIT}` },
-  { key: 'allowedCidr', default: '0.0.0.0/0', allowed: 'an IPv4 CIDR block such as 203.0.113.0/24' },
+  { key: 'allowedCidr', default: '0.0.0.0/0', allowed: 'an IPv4 CIDR block in canonical form such as 203.0.113.0/24 (no leading zeros, the network address)' },
   { key: 'amiId', default: '(latest Amazon Linux 2023 from the public SSM parameter)', allowed: 'an AMI id such as ami-0123456789abcdef0' },
   {
     key: 'zoneName',
     default: `<student>.${PRIVATE_ZONE_DOMAIN} (${SOLO_ZONE_LABEL}.${PRIVATE_ZONE_DOMAIN} without a student)`,
-    allowed: `a DNS name such as ana.example.com: at least two dot-separated labels of letters, digits and hyphens (each 1-63 characters, no hyphen at either end, the last one starting with a letter), at most ${ZONE_NAME_MAX_LENGTH} characters so that ${RECORD_LABELS.map((l) => `${l}.<zoneName>`).join(' and ')} stay inside the zone and within ${DNS_NAME_MAX_LENGTH} characters`,
+    allowed: `a DNS name such as ana.example.com: at least two dot-separated labels of letters, digits and hyphens (each 1-63 characters, no hyphen at either end, the last one letters only), at most ${ZONE_NAME_MAX_LENGTH} characters so that ${RECORD_LABELS.map((l) => `${l}.<zoneName>`).join(' and ')} fit the ${HOST_HEADER_MAX_LENGTH} characters of a load balancer host-header condition`,
   },
   {
     key: 'publicZoneId',
@@ -192,7 +199,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'roster',
     default: '(none: one stack)',
-    allowed: 'the path of a JSON roster file, {"students": [{"id": "ana", "account": "123456789012", "region": "us-east-1"}, ...]}; one stack ClassLabStack-<id> per student',
+    allowed: `the path of a JSON roster file, {"students": [{"id": "ana", "account": "123456789012", "region": "us-east-1"}, ...]}, at most ${ROSTER_MAX_STUDENTS} students; one stack ClassLabStack-<id> per student`,
   },
   {
     key: 'expiresAfterHours',
@@ -208,8 +215,8 @@ export const SETTINGS: readonly SettingSpec[] = [
 ];
 
 /**
- * What the CDK CLI resolved from the AWS profile (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), when
- * known, for the checks that depend on where the stacks go; and how to read the roster file.
+ * The live account and region, for callers that know them (`class-lab-admin doctor`); the CDK
+ * app passes neither, so synthesis never depends on the AWS profile. And how to read the roster.
  */
 export interface ConfigEnvironment {
   readonly account?: string;
@@ -234,8 +241,7 @@ class Problems {
   readonly list: string[] = [];
 
   add(key: string, value: unknown, allowed: string): void {
-    const given = value === undefined ? 'nothing' : JSON.stringify(value);
-    this.list.push(`${key}: got ${given}; allowed: ${allowed}`);
+    this.list.push(`${key}: got ${shown(value)}; allowed: ${allowed}`);
   }
 
   throwIfAny(): void {
@@ -243,14 +249,47 @@ class Problems {
   }
 }
 
+/** Longest shown value: a 100 KB paste is cut, with its length said. */
+export const SHOWN_VALUE_MAX_LENGTH = 80;
+
+/**
+ * A value as the student can read it: JSON (so `"   "`, `true` and `["ana"]` look like what they
+ * are), invisible characters such as a byte-order mark escaped, cut to a readable length.
+ */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = (JSON.stringify(value) ?? String(value)).replace(/[\u0080-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.length <= SHOWN_VALUE_MAX_LENGTH ? json : `${json.slice(0, SHOWN_VALUE_MAX_LENGTH)}… (${json.length} characters)`;
+}
+
 function allowedFor(key: string): string {
   return SETTINGS.find((s) => s.key === key)!.allowed;
 }
 
-function readString(read: ContextReader, key: string): string | undefined {
+/** Whether a setting was given at all (any value, even a bad one). */
+function isGiven(read: ContextReader, key: string): boolean {
+  return read(key) !== undefined;
+}
+
+/**
+ * A text setting. Only a string is text: an object, array, boolean or null from cdk.json or the
+ * settings file is an error, and so is an empty value (`-c roster=` from an unset shell variable
+ * means a mistake, never "unset"). Numbers pass as their decimal text, as `-c` would give them.
+ */
+function readString(read: ContextReader, key: string, problems: Problems): string | undefined {
   const value = read(key);
-  if (value === undefined || value === null || value === '') return undefined;
-  return String(value).trim();
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') {
+    problems.add(key, value, `${allowedFor(key)} (as text, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`})`);
+    return undefined;
+  }
+  const text = value.trim();
+  if (text === '') {
+    problems.add(key, value, `${allowedFor(key)} (an empty value is an error: leave the key out for the default)`);
+    return undefined;
+  }
+  return text;
 }
 
 const STUDENT_ID_SHAPE = new RegExp(`^[a-z](?:[a-z0-9-]{0,${STUDENT_ID_MAX_LENGTH - 2}}[a-z0-9])?$`);
@@ -265,7 +304,7 @@ function studentIdAllowed(): string {
 }
 
 function parseStudent(read: ContextReader, problems: Problems): string | undefined {
-  const student = readString(read, 'student');
+  const student = readString(read, 'student', problems);
   if (student === undefined) return undefined;
   if (!isStudentId(student)) {
     problems.add('student', student, studentIdAllowed());
@@ -276,7 +315,7 @@ function parseStudent(read: ContextReader, problems: Problems): string | undefin
 
 /** Reads the roster file; every problem names the entry (`roster roster.json students[2] ("ben").region`). */
 function parseRoster(read: ContextReader, env: ConfigEnvironment, student: string | undefined, problems: Problems): Roster | undefined {
-  const file = readString(read, 'roster');
+  const file = readString(read, 'roster', problems);
   if (file === undefined) return undefined;
   if (student !== undefined) {
     problems.add('roster', file, `a roster or a student, not both: the roster already gives each student a stack (drop -c student=${student})`);
@@ -296,19 +335,18 @@ function parseRoster(read: ContextReader, env: ConfigEnvironment, student: strin
 }
 
 function parseExpiresAfterHours(read: ContextReader, problems: Problems): number | undefined {
-  const value = read('expiresAfterHours');
-  if (value === undefined || value === null || value === '') return undefined;
-  const text = String(value).trim();
-  const hours = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!isGiven(read, 'expiresAfterHours')) return undefined;
+  const hours = parseWholeNumber(read, 'expiresAfterHours', NaN, problems);
+  if (Number.isNaN(hours)) return undefined;
   if (!(hours >= 1 && hours <= EXPIRY_MAX_HOURS)) {
-    problems.add('expiresAfterHours', value, allowedFor('expiresAfterHours'));
+    problems.add('expiresAfterHours', read('expiresAfterHours'), allowedFor('expiresAfterHours'));
     return undefined;
   }
   return hours;
 }
 
 function parseSandbox(read: ContextReader, problems: Problems): Sandbox {
-  const sandbox = readString(read, 'sandbox') ?? 'none';
+  const sandbox = readString(read, 'sandbox', problems) ?? 'none';
   if (!(SANDBOXES as readonly string[]).includes(sandbox)) {
     problems.add('sandbox', sandbox, allowedFor('sandbox'));
     return 'none';
@@ -318,7 +356,7 @@ function parseSandbox(read: ContextReader, problems: Problems): Sandbox {
 
 /** The role name out of labRoleArn (with its path, so the ARN the app writes is the same). */
 function parseLabRole(read: ContextReader, sandbox: Sandbox, env: ConfigEnvironment, problems: Problems): string | undefined {
-  const arn = readString(read, 'labRoleArn');
+  const arn = readString(read, 'labRoleArn', problems);
   if (sandbox !== 'learner-lab') {
     if (arn !== undefined) problems.add('labRoleArn', arn, `${allowedFor('labRoleArn')} (add -c sandbox=learner-lab)`);
     return undefined;
@@ -336,9 +374,9 @@ function parseLabRole(read: ContextReader, sandbox: Sandbox, env: ConfigEnvironm
 }
 
 /**
- * Learner Lab limits that depend on where the stacks go: its two regions (checked when the CLI
- * or the roster says the region) and its running-instance cap per account, summed over the
- * roster's stacks that share an account.
+ * Learner Lab limits that depend on where the stacks go: its two regions (checked where the
+ * roster says the region; `class-lab-admin doctor` checks the live region of the session), one
+ * account per terminal, and its running-instance cap per account.
  */
 function checkLearnerLabLimits(config: LabConfig, env: ConfigEnvironment, problems: Problems): void {
   const allowedRegions = `${LEARNER_LAB.regions.join(' or ')}, the Learner Lab regions`;
@@ -348,8 +386,12 @@ function checkLearnerLabLimits(config: LabConfig, env: ConfigEnvironment, proble
     problems.add('sandbox', 'learner-lab', `only with the region ${allowedRegions}; the AWS CLI profile gives ${env.region} (set AWS_REGION or --profile)`);
   }
   config.roster?.students.forEach((s, index) => {
+    const where = `roster ${config.roster!.file} students[${index}] ("${s.id}")`;
     if (s.region !== undefined && !(LEARNER_LAB.regions as readonly string[]).includes(s.region)) {
-      problems.add(`roster ${config.roster!.file} students[${index}] ("${s.id}").region`, s.region, `with sandbox=learner-lab, ${allowedRegions}`);
+      problems.add(`${where}.region`, s.region, `with sandbox=learner-lab, ${allowedRegions}`);
+    }
+    if (s.account !== undefined) {
+      problems.add(`${where}.account`, s.account, 'no account with sandbox=learner-lab: each Learner Lab account has its own session credentials, so one terminal cannot deploy to several; each student deploys in their own lab (leave account out)');
     }
   });
   // One fleet over the limit is the fleetMax check's to report; here: stacks sharing an account.
@@ -372,7 +414,7 @@ function checkLearnerLabLimits(config: LabConfig, env: ConfigEnvironment, proble
 }
 
 function parseModules(read: ContextReader, problems: Problems): Set<ClassModule> {
-  const raw = readString(read, 'modules');
+  const raw = readString(read, 'modules', problems);
   if (raw === undefined || raw === 'all') return new Set(CLASS_MODULES);
   const names = raw.split(',').map((m) => m.trim()).filter((m) => m !== '');
   const unknown = names.filter((m) => !(CLASS_MODULES as readonly string[]).includes(m));
@@ -384,7 +426,7 @@ function parseModules(read: ContextReader, problems: Problems): Set<ClassModule>
 }
 
 function parseInstanceType(read: ContextReader, problems: Problems): { instanceType: string; architecture: 'arm64' | 'x86_64' } {
-  const instanceType = readString(read, 'instanceType') ?? 't4g.nano';
+  const instanceType = readString(read, 'instanceType', problems) ?? 't4g.nano';
   const [family, size, ...rest] = instanceType.split('.');
   const architecture = INSTANCE_FAMILIES[family];
   if (!architecture || !(INSTANCE_SIZES as readonly string[]).includes(size) || rest.length > 0) {
@@ -394,12 +436,15 @@ function parseInstanceType(read: ContextReader, problems: Problems): { instanceT
   return { instanceType, architecture };
 }
 
+/** A whole number: a JSON number that is an integer, or its digits as text (`-c` gives text). */
 function parseWholeNumber(read: ContextReader, key: string, fallback: number, problems: Problems): number {
   const value = read(key);
-  if (value === undefined || value === null || value === '') return fallback;
-  const text = String(value).trim();
-  if (!/^\d+$/.test(text)) {
-    problems.add(key, value, allowedFor(key));
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  if (text === undefined || !/^\d{1,9}$/.test(text)) {
+    const empty = text === '' ? ' (an empty value is an error: leave the key out for the default)' : '';
+    problems.add(key, value, `${allowedFor(key)}${empty}`);
     return fallback;
   }
   return Number(text);
@@ -412,17 +457,21 @@ function parseFleet(read: ContextReader, problems: Problems): FleetSize {
   const max = parseWholeNumber(read, 'fleetMax', 4, problems);
   if (problems.list.length === before) {
     const given = { fleetMin: min, fleetDesired: desired, fleetMax: max };
+    // Blame the key the student set: fleetMin=3 alone is a fleetMin problem, not a fleetDesired one.
+    const blame = (a: string, b: string) => (isGiven(read, b) ? b : a);
     if (min < 1) problems.add('fleetMin', min, allowedFor('fleetMin'));
-    else if (desired < min) problems.add('fleetDesired', given, allowedFor('fleetDesired'));
-    else if (max < desired || max > FLEET_LIMIT) problems.add('fleetMax', given, allowedFor('fleetMax'));
+    else if (desired < min) { const key = blame('fleetMin', 'fleetDesired'); problems.add(key, given, allowedFor(key)); }
+    else if (max > FLEET_LIMIT) problems.add('fleetMax', given, allowedFor('fleetMax'));
+    else if (max < desired) { const key = blame('fleetDesired', 'fleetMax'); problems.add(key, given, allowedFor(key)); }
   }
   return { min, desired, max };
 }
 
 /** Parses a.b.c.d/n and insists on the network address, so the security group says what was meant. */
 function parseAllowedCidr(read: ContextReader, problems: Problems): string {
-  const cidr = readString(read, 'allowedCidr') ?? '0.0.0.0/0';
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const cidr = readString(read, 'allowedCidr', problems) ?? '0.0.0.0/0';
+  // Canonical form only: no leading zeros (10.0.0.0/08 would reach the template as written).
+  const match = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(0|[1-9]\d?)$/.exec(cidr);
   const octets = match ? match.slice(1, 5).map(Number) : [];
   const prefix = match ? Number(match[5]) : -1;
   if (!match || octets.some((o) => o > 255) || prefix > 32) {
@@ -440,7 +489,7 @@ function parseAllowedCidr(read: ContextReader, problems: Problems): string {
 }
 
 function parseAmiId(read: ContextReader, problems: Problems): string | undefined {
-  const amiId = readString(read, 'amiId');
+  const amiId = readString(read, 'amiId', problems);
   if (amiId !== undefined && !/^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(amiId)) {
     problems.add('amiId', amiId, allowedFor('amiId'));
   }
@@ -456,13 +505,14 @@ function isZoneName(name: string): boolean {
     labels.length >= 2 &&
     name.length <= ZONE_NAME_MAX_LENGTH &&
     labels.every((label) => DNS_LABEL.test(label)) &&
-    /^[a-z]/.test(labels[labels.length - 1])
+    // ELB host conditions: "only alphabetical characters after the final '.'" (no xn-- TLDs).
+    /^[a-z]+$/.test(labels[labels.length - 1])
   );
 }
 
 /** The zone id as Route 53 prints it in `list-hosted-zones` (`/hostedzone/Z…`) or bare. */
 function parsePublicZoneId(read: ContextReader, problems: Problems): string | undefined {
-  const raw = readString(read, 'publicZoneId');
+  const raw = readString(read, 'publicZoneId', problems);
   if (raw === undefined) return undefined;
   const id = raw.replace(/^\/?hostedzone\//, '');
   if (!/^Z[A-Z0-9]{1,31}$/.test(id)) {
@@ -484,10 +534,10 @@ export function privateZoneNameFor(student: string | undefined): string {
  */
 function parseZone(read: ContextReader, student: string | undefined, problems: Problems): LabZone {
   const publicZoneId = parsePublicZoneId(read, problems);
-  const raw = readString(read, 'zoneName');
+  const raw = readString(read, 'zoneName', problems);
   const fallback = privateZoneNameFor(student);
   if (raw === undefined) {
-    if (readString(read, 'publicZoneId') !== undefined) {
+    if (publicZoneId !== undefined && !isGiven(read, 'zoneName')) {
       problems.add('zoneName', undefined, `the name of the public hosted zone that publicZoneId names (e.g. example.com); required with publicZoneId`);
     }
     return { name: fallback, publicZoneId };
@@ -502,7 +552,7 @@ function parseZone(read: ContextReader, student: string | undefined, problems: P
 
 /** A tag of the kit's ECR repository; it needs the repository (ecr) and the service that runs it (ecs). */
 function parseImageTag(read: ContextReader, modules: ReadonlySet<ClassModule>, problems: Problems): string | undefined {
-  const imageTag = readString(read, 'imageTag');
+  const imageTag = readString(read, 'imageTag', problems);
   if (imageTag === undefined) return undefined;
   if (!IMAGE_TAG_PATTERN.test(imageTag)) {
     problems.add('imageTag', imageTag, allowedFor('imageTag'));
@@ -529,6 +579,32 @@ function parseAppTask(read: ContextReader, problems: Problems): AppTaskSize {
   return { cpu, memoryMiB };
 }
 
+/**
+ * Settings that only shape one class module. Given without that module they would be silently
+ * unused (a student thinks they chose t3.micro, and nothing did): that is an error, as imageTag
+ * without ecr and ecs always was.
+ */
+export const MODULE_SETTINGS: Readonly<Record<string, ClassModule>> = {
+  instanceType: 'ec2',
+  fleetMin: 'ec2',
+  fleetDesired: 'ec2',
+  fleetMax: 'ec2',
+  amiId: 'ec2',
+  zoneName: 'route53',
+  publicZoneId: 'route53',
+  appCpu: 'ecs',
+  appMemory: 'ecs',
+};
+
+function checkSettingsHaveEffect(read: ContextReader, modules: ReadonlySet<ClassModule>, problems: Problems): void {
+  if (modules.size === 0) return; // modules itself was wrong; that problem is already listed
+  for (const [key, module] of Object.entries(MODULE_SETTINGS)) {
+    if (isGiven(read, key) && !modules.has(module)) {
+      problems.add(key, read(key), `only with the ${module} module, which it configures: add ${module} to modules (now "${[...modules].join(',')}"), or leave ${key} out`);
+    }
+  }
+}
+
 /** Reads and validates every setting; throws one ConfigError listing every problem. */
 export function loadLabConfig(read: ContextReader, env: ConfigEnvironment = {}): LabConfig {
   const problems = new Problems();
@@ -551,12 +627,12 @@ export function loadLabConfig(read: ContextReader, env: ConfigEnvironment = {}):
     labRoleName: parseLabRole(read, sandbox, env, problems),
   };
   if (sandbox === 'learner-lab') checkLearnerLabLimits(config, env, problems);
+  checkSettingsHaveEffect(read, modules, problems);
   if (config.roster) {
     // Each roster student gets the private zone <id>.class.internal; one given zone would give
     // every student the same record names.
     for (const key of ['zoneName', 'publicZoneId']) {
-      const value = readString(read, key);
-      if (value !== undefined) problems.add(key, value, 'nothing with a roster: each student gets the private zone <id>.class.internal');
+      if (isGiven(read, key)) problems.add(key, read(key), 'nothing with a roster: each student gets the private zone <id>.class.internal');
     }
   }
   problems.throwIfAny();

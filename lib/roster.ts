@@ -26,6 +26,16 @@ export interface Roster {
   readonly students: readonly RosterStudent[];
 }
 
+/**
+ * Most students one roster may hold. Each student is a whole ClassLabStack (a VPC, a load
+ * balancer, five nested stacks) that synthesis builds in memory with the guardrails checking
+ * every template: 10 students took 60 s and 20 took 96 s (guardrails on, a busy 2-core machine,
+ * ~550 MB), so 60 take about five minutes; far past a class it runs out of memory (10,000
+ * students did, after 3 minutes). A class larger than this splits its roster into
+ * several files and deploys them one after another.
+ */
+export const ROSTER_MAX_STUDENTS = 60;
+
 /** The keys a roster entry may have; anything else is most likely a typo. */
 export const ROSTER_ENTRY_KEYS = ['id', 'account', 'region'] as const;
 
@@ -55,7 +65,7 @@ export const KNOWN_REGIONS: ReadonlySet<string> = new Set(RegionInfo.regions.map
 export function parseRoster(file: string, text: string, rules: RosterRules): { roster?: Roster; problems: RosterProblem[] } {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark from a Windows editor is not content
   } catch (error) {
     return { problems: [{ where: file, value: `not JSON (${(error as Error).message})`, allowed: `a JSON file like ${ROSTER_SHAPE}` }] };
   }
@@ -64,6 +74,9 @@ export function parseRoster(file: string, text: string, rules: RosterRules): { r
     return { problems: [{ where: file, value: data, allowed: `an object with one key, "students", a non-empty list: ${ROSTER_SHAPE}` }] };
   }
 
+  if (entries.length > ROSTER_MAX_STUDENTS) {
+    return { problems: [{ where: `${file} students`, value: `${entries.length} students`, allowed: `at most ${ROSTER_MAX_STUDENTS} students per roster (each is a whole stack synthesized in memory): split the class into several roster files` }] };
+  }
   const problems: RosterProblem[] = [];
   const students: RosterStudent[] = [];
   const firstIndexOf = new Map<string, number>();

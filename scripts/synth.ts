@@ -1,10 +1,12 @@
 /**
- * `npm run synth [-- -c key=value ...]`: synthesizes ClassLabStack offline, then says where
- * the templates are and what `npx cdk deploy ClassLabStack` would create.
+ * `npm run synth [-- -c key=value ...]`: synthesizes ClassLabStack offline, then shows the
+ * effective settings (lab-settings.json, cdk.json, -c), where the templates are and what
+ * `npx cdk deploy ClassLabStack` would create.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeSettings, parsePairs, resolveSettings } from '../lib/settings';
 
 const OUTDIR = 'cdk.out';
 
@@ -28,8 +30,21 @@ export function summarizeAssembly(outdir: string): { templates: Array<[string, n
   return { templates, byType };
 }
 
+/** The `-c key=value` pairs among the arguments. */
+export function contextPairs(args: readonly string[]): string[] {
+  const pairs: string[] = [];
+  args.forEach((arg, i) => {
+    if ((arg === '-c' || arg === '--context') && args[i + 1] !== undefined) pairs.push(args[i + 1]);
+    else if (arg.startsWith('--context=')) pairs.push(arg.slice('--context='.length));
+  });
+  return pairs;
+}
+
 if (require.main === module) {
-  synthesize(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  synthesize(args);
+  console.log('\nEffective settings (-c > lab-settings.json > cdk.json > default):');
+  for (const line of describeSettings(resolveSettings(parsePairs(contextPairs(args), '-c')))) console.log(line);
   const { templates, byType } = summarizeAssembly(OUTDIR);
   console.log(`\nTemplates written to ${path.resolve(OUTDIR)}:`);
   for (const [file, count] of templates) console.log(`  ${file}  (${count} resources)`);

@@ -3,13 +3,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.join(__dirname, '..');
+import { REPO_ROOT, scratchProject } from './support/project';
 
-/** Runs the CDK app the way `cdk synth` does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR. */
+/**
+ * Runs the CDK app the way `cdk synth` does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR,
+ * from a project directory of its own (so a lab-settings.json of the checkout does not count).
+ */
 function runApp(context: Record<string, string>) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-app-'));
-  const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), 'bin/class-lab.ts'], {
-    cwd: root,
+  const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), path.join(REPO_ROOT, 'bin', 'class-lab.ts')], {
+    cwd: scratchProject().dir,
     encoding: 'utf8',
     env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
   });

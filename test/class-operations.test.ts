@@ -90,12 +90,12 @@ describe('a class roster', () => {
     ]);
   });
 
-  test('gives each stack its student tag and its own expiry schedule', () => {
+  test('gives each stack its student tag and its own expiry schedules (the expiry and the second attempt)', () => {
     for (const stack of stacks) {
       const template = lab.template(stack).toJSON();
       const vpc = Object.values<Record<string, any>>(template.Resources).find((r) => r.Type === 'AWS::EC2::VPC')!;
       expect(vpc.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'student', Value: stack.stackName.replace('ClassLabStack-', '') }]));
-      expect(Object.values<Record<string, any>>(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(1);
+      expect(Object.values<Record<string, any>>(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(2);
     }
   });
 

@@ -1,4 +1,4 @@
-import { CLASS_MODULES, ConfigError, DNS_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../lib/config';
+import { CLASS_MODULES, ConfigError, DNS_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, HOST_HEADER_MAX_LENGTH, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../lib/config';
 
 function load(context: Record<string, unknown>) {
   return loadLabConfig((key) => context[key]);
@@ -70,10 +70,11 @@ describe('LabConfig accepts', () => {
     expect(load({ zoneName: 'x-1.lab.example.com' }).zone.name).toBe('x-1.lab.example.com');
   });
 
-  test('the longest zone name that still holds web.<zone> and app.<zone>', () => {
-    const name = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}`;
+  test('the longest zone name that still fits web.<zone> and app.<zone> in an ALB host-header condition', () => {
+    const name = `${'a'.repeat(63)}.${'b'.repeat(56)}.ccc`;
     expect(name).toHaveLength(ZONE_NAME_MAX_LENGTH);
-    expect(`web.${name}`).toHaveLength(DNS_NAME_MAX_LENGTH);
+    expect(`web.${name}`).toHaveLength(HOST_HEADER_MAX_LENGTH);
+    expect(HOST_HEADER_MAX_LENGTH).toBeLessThan(DNS_NAME_MAX_LENGTH);
     expect(load({ zoneName: name }).zone.name).toBe(name);
   });
 
@@ -133,9 +134,9 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
     ['a zone name with an empty label', { zoneName: 'lab..example.com' }, /^zoneName: got "lab..example.com"/],
     ['a zone name label starting with a hyphen', { zoneName: '-lab.example.com' }, /^zoneName: got "-lab.example.com"/],
     ['a zone name label over 63 characters', { zoneName: `${'a'.repeat(64)}.com` }, /^zoneName: got "a{64}.com"; allowed: .*each 1-63 characters/],
-    ['a zone name ending in a number (an IP address, not a zone)', { zoneName: '10.0.0.1' }, /^zoneName: got "10.0.0.1"; allowed: .*the last one starting with a letter/],
-    ['a zone name so long that web.<zone> would fall outside it', { zoneName: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}` },
-      /^zoneName: got "a{63}\.b{63}\.c{63}\.d{58}"; allowed: .*at most 249 characters so that web.<zoneName> and app.<zoneName> stay inside the zone and within 253 characters/],
+    ['a zone name ending in a number (an IP address, not a zone)', { zoneName: '10.0.0.1' }, /^zoneName: got "10.0.0.1"; allowed: .*the last one letters only/],
+    ['a zone name so long that web.<zone> would not fit a host-header condition', { zoneName: `${'a'.repeat(63)}.${'b'.repeat(57)}.ccc` },
+      /^zoneName: got "a{63}\.b{15}… \(127 characters\); allowed: .*at most 124 characters so that web.<zoneName> and app.<zoneName> fit the 128 characters of a load balancer host-header condition/],
     ['a public zone id without its zone name', { publicZoneId: 'Z0123456789ABCDEFGHIJ' }, /^zoneName: got nothing; allowed: the name of the public hosted zone that publicZoneId names .*; required with publicZoneId/],
     ['a malformed public zone id', { publicZoneId: 'example.com', zoneName: 'example.com' }, /^publicZoneId: got "example.com"; allowed: the id of an existing public hosted zone, such as Z0123456789ABCDEFGHIJ/],
     ['a public zone id in lower case', { publicZoneId: 'z0123456789abcdefghij', zoneName: 'example.com' }, /^publicZoneId: got "z0123456789abcdefghij"/],
@@ -143,7 +144,7 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
     ['an image tag starting with a dot', { imageTag: '.v1' }, /^imageTag: got ".v1"/],
     ['an image tag with a space', { imageTag: 'v 1' }, /^imageTag: got "v 1"/],
     ['a whole image name instead of a tag', { imageTag: 'class-lab-app:v1' }, /^imageTag: got "class-lab-app:v1"/],
-    ['an image tag over 128 characters', { imageTag: 'v'.repeat(129) }, /^imageTag: got "v{129}"/],
+    ['an image tag over 128 characters', { imageTag: 'v'.repeat(129) }, /^imageTag: got "v{79}… \(131 characters\)/],
     ['an image tag without the ecr module', { modules: 'ec2,ecs', imageTag: 'v1' }, /^imageTag: got "v1"; allowed: only with the ecr and ecs modules: add ecr to modules \(now "ec2,ecs"\), or leave imageTag out to run the public placeholder image$/],
     ['an image tag without the ecs module', { modules: 'ecr', imageTag: 'v1' }, /^imageTag: got "v1"; allowed: only with the ecr and ecs modules: add ecs to modules \(now "ecr"\)/],
     ['an image tag with neither', { modules: 'ec2', imageTag: 'v1' }, /add ecr and ecs to modules/],

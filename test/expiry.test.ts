@@ -1,137 +1,147 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildClassLabApp } from '../lib/class-lab-app';
-import { EXPIRES_AT_TAG, EXPIRY_RENEW_MARGIN_MINUTES, expiryStartKey, expiryWindow, rememberInContextFile } from '../lib/expiry';
-import { normalizeTemplate, synthLab, TEST_CLOCK } from './support/synth';
+import * as vm from 'node:vm';
+import { EXPIRY_CLOCK_CODE, EXPIRY_MIN_LEAD_MINUTES, SCHEDULE_RETRY, SECOND_ATTEMPT_AFTER_HOURS } from '../lib/expiry';
+import { normalizeTemplate, synthLab } from './support/synth';
 
-const at = (iso: string) => new Date(iso);
+/**
+ * The clock's handler as Lambda runs it (CommonJS, `https` from Node), with CloudFormation's
+ * response URL captured instead of sent, and Date.now() set per call.
+ */
+function clockHandler() {
+  const responses: Array<{ url: string; body: Record<string, any> }> = [];
+  const https = {
+    request: (url: string, _options: unknown, callback: (r: { resume(): void; on(e: string, f: () => void): void }) => void) => {
+      let text = '';
+      return {
+        on: () => undefined,
+        end: (body: string) => {
+          text = body;
+          responses.push({ url, body: JSON.parse(text) });
+          callback({ resume: () => undefined, on: (_e, f) => f() });
+        },
+      };
+    },
+  };
+  let now = 0;
+  const module = { exports: {} as Record<string, any> };
+  vm.runInNewContext(EXPIRY_CLOCK_CODE, {
+    module, exports: module.exports, require: (name: string) => (name === 'https' ? https : require(name)),
+    Buffer, Promise, JSON, Math, Number, String,
+    Date: class extends Date { static now() { return now; } },
+  });
+  const properties = (hours: number) => ({ Hours: String(hours), SecondAttemptAfterHours: String(SECOND_ATTEMPT_AFTER_HOURS), MinLeadMinutes: String(EXPIRY_MIN_LEAD_MINUTES) });
+  return {
+    responses,
+    async send(at: string, requestType: 'Create' | 'Update' | 'Delete', hours: number, physicalId?: string) {
+      now = Date.parse(at);
+      await module.exports.handler({
+        RequestType: requestType, ResponseURL: 'https://cloudformation-custom-resource-response.example/abc', StackId: 'stack-id',
+        RequestId: `r${responses.length}`, LogicalResourceId: 'ExpiryClock', PhysicalResourceId: physicalId, ResourceProperties: properties(hours),
+      }, { logStreamName: 'log-stream' });
+      return responses[responses.length - 1].body;
+    },
+  };
+}
 
-describe('expiry window', () => {
-  test('starts at the first synth, to the whole minute, and lasts the given hours', () => {
-    expect(expiryWindow(4, undefined, at('2026-01-05T09:00:42.123Z'))).toEqual({
-      startedAt: at('2026-01-05T09:00:00Z'),
-      expiresAt: at('2026-01-05T13:00:00Z'),
-      isNew: true,
+describe('the expiry clock (custom resource handler), as CloudFormation drives it', () => {
+  test('Create records the creation time, to the minute, as the physical id, and answers the pre-signed URL', async () => {
+    const clock = clockHandler();
+    const created = await clock.send('2026-01-05T09:00:42.123Z', 'Create', 4);
+    expect(clock.responses[0].url).toBe('https://cloudformation-custom-resource-response.example/abc');
+    expect(created).toMatchObject({
+      Status: 'SUCCESS', PhysicalResourceId: '2026-01-05T09:00:00Z', StackId: 'stack-id', LogicalResourceId: 'ExpiryClock',
+      Data: { StartedAt: '2026-01-05T09:00:00Z', ExpiresAt: '2026-01-05T13:00:00Z', ScheduleAt: '2026-01-05T13:00:00', SecondAttemptAt: '2026-01-05T15:00:00' },
     });
   });
 
-  test('keeps a remembered start: a redeploy with the same setting does not move the expiry', () => {
-    expect(expiryWindow(4, '2026-01-05T09:00:00Z', at('2026-01-05T11:59:00Z'))).toEqual({
-      startedAt: at('2026-01-05T09:00:00Z'),
-      expiresAt: at('2026-01-05T13:00:00Z'),
-      isNew: false,
-    });
+  test('a later deploy (from any machine) keeps the start; a larger expiresAfterHours extends from it', async () => {
+    const clock = clockHandler();
+    const { PhysicalResourceId: start } = await clock.send('2026-01-05T09:00:00Z', 'Create', 4);
+    const extended = await clock.send('2026-01-05T12:10:00Z', 'Update', 6, start);
+    expect(extended).toMatchObject({ PhysicalResourceId: start, Data: { StartedAt: start, ExpiresAt: '2026-01-05T15:00:00Z' } });
+    const shortened = await clock.send('2026-01-05T09:30:00Z', 'Update', 2, start);
+    expect(shortened.Data.ExpiresAt).toBe('2026-01-05T11:00:00Z');
   });
 
-  test('raising the hours extends the window from the same start', () => {
-    expect(expiryWindow(6, '2026-01-05T09:00:00Z', at('2026-01-05T12:30:00Z')).expiresAt).toEqual(at('2026-01-05T15:00:00Z'));
+  test(`a time already past becomes ${EXPIRY_MIN_LEAD_MINUTES} minutes after the update: a schedule is never created in the past`, async () => {
+    const clock = clockHandler();
+    const { PhysicalResourceId: start } = await clock.send('2026-01-05T09:00:00Z', 'Create', 4);
+    const late = await clock.send('2026-01-05T12:50:30Z', 'Update', 4, start);
+    expect(late.Data).toMatchObject({ StartedAt: start, ExpiresAt: '2026-01-05T13:06:00Z' });
   });
 
-  test(`starts afresh when the remembered window has ended or ends within ${EXPIRY_RENEW_MARGIN_MINUTES} minutes`, () => {
-    expect(expiryWindow(4, '2026-01-05T09:00:00Z', at('2026-01-06T08:00:00Z'))).toMatchObject({ expiresAt: at('2026-01-06T12:00:00Z'), isNew: true });
-    expect(expiryWindow(4, '2026-01-05T09:00:00Z', at('2026-01-05T12:31:00Z'))).toMatchObject({ expiresAt: at('2026-01-05T16:31:00Z'), isNew: true });
-    expect(expiryWindow(4, '2026-01-05T09:00:00Z', at('2026-01-05T12:30:00Z'))).toMatchObject({ expiresAt: at('2026-01-05T13:00:00Z'), isNew: false });
-  });
-
-  test('ignores a remembered value that is no time', () => {
-    expect(expiryWindow(1, 'soon', at('2026-01-05T09:00:00Z'))).toMatchObject({ expiresAt: at('2026-01-05T10:00:00Z'), isNew: true });
-  });
-});
-
-describe('remembering the window start', () => {
-  test('a new window is remembered per stack; a remembered one is used and not written again', () => {
-    const calls: Array<[string, string]> = [];
-    const remember = (stackName: string, startedAt: Date) => calls.push([stackName, startedAt.toISOString()]);
-    const build = (context: Record<string, string>) =>
-      buildClassLabApp({ context }, { guardrails: false, environment: {}, now: () => TEST_CLOCK, rememberExpiryStart: remember });
-
-    expect(build({ expiresAfterHours: '4', modules: 'ec2' }).stack.expiry?.expiresAt).toBe('2026-01-05T13:00:00Z');
-    expect(calls).toEqual([['ClassLabStack', '2026-01-05T09:00:00.000Z']]);
-
-    calls.length = 0;
-    const remembered = { [expiryStartKey('ClassLabStack-ana')]: '2026-01-05T07:30:00Z' };
-    expect(build({ ...remembered, student: 'ana', expiresAfterHours: '4', modules: 'ec2' }).stack.expiry?.expiresAt).toBe('2026-01-05T11:30:00Z');
-    expect(build({ ...remembered, student: 'ana', expiresAfterHours: '6', modules: 'ec2' }).stack.expiry?.expiresAt).toBe('2026-01-05T13:30:00Z');
-    expect(calls).toEqual([]);
-  });
-
-  test('in the CDK context file, next to what is there already', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-context-'));
-    const file = path.join(dir, 'cdk.context.json');
-    fs.writeFileSync(file, JSON.stringify({ 'acknowledged-issue-numbers': [12345] }));
-    rememberInContextFile(file)('ClassLabStack-ana', at('2026-01-05T09:00:00Z'));
-    rememberInContextFile(path.join(dir, 'new.json'))('ClassLabStack', at('2026-01-05T09:00:00Z'));
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
-      'acknowledged-issue-numbers': [12345],
-      'class-lab:expiry-start:ClassLabStack-ana': '2026-01-05T09:00:00Z',
-    });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'new.json'), 'utf8'))).toEqual({ 'class-lab:expiry-start:ClassLabStack': '2026-01-05T09:00:00Z' });
-    fs.rmSync(dir, { recursive: true });
-  });
-
-  test('by default in the cdk.context.json of the directory cdk runs in, the one the CLI reads context from', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-cwd-'));
-    const cwd = process.cwd();
-    try {
-      process.chdir(dir);
-      rememberInContextFile()('ClassLabStack', at('2026-01-05T09:00:00Z'));
-    } finally {
-      process.chdir(cwd);
-    }
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.context.json'), 'utf8'))).toEqual({ 'class-lab:expiry-start:ClassLabStack': '2026-01-05T09:00:00Z' });
-    fs.rmSync(dir, { recursive: true });
+  test('Delete succeeds with the same physical id (nothing to clean up); a broken request is FAILED, not a hang', async () => {
+    const clock = clockHandler();
+    expect(await clock.send('2026-01-05T14:00:00Z', 'Delete', 4, '2026-01-05T09:00:00Z')).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: '2026-01-05T09:00:00Z' });
+    expect(await clock.send('2026-01-05T14:00:00Z', 'Create', Number.NaN)).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'log-stream' });
   });
 });
 
 describe('ClassLabStack with expiresAfterHours', () => {
-  // Guardrails on: the schedule and its role pass cdk-nag and CloudFormation Guard too.
+  // Guardrails on: the schedules, the clock and the queue pass cdk-nag and CloudFormation Guard too.
   const lab = synthLab({ expiresAfterHours: '4' });
   const template = lab.root.toJSON();
   const resources = Object.entries<Record<string, any>>(template.Resources);
-  const [scheduleId, schedule] = resources.find(([, r]) => r.Type === 'AWS::Scheduler::Schedule')!;
-  const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
-  const role = template.Resources[roleId];
+  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+  const schedules = ofType('AWS::Scheduler::Schedule');
+  const [clockId] = ofType('Custom::LabExpiryClock')[0];
+  const [queueId] = ofType('AWS::SQS::Queue')[0];
+  const roleId = schedules[0][1].Properties.Target.RoleArn['Fn::GetAtt'][0];
 
-  test('has one one-time schedule, at the expiry time in UTC, in the default group, without a fixed name', () => {
-    expect(resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(1);
-    expect(schedule.Properties).toMatchObject({
-      ScheduleExpression: 'at(2026-01-05T13:00:00)',
-      ScheduleExpressionTimezone: 'UTC',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-    });
-    expect(schedule.Properties.Name).toBeUndefined();
-    expect(schedule.Properties.GroupName).toBeUndefined();
-    expect(scheduleId).toMatch(/^Expiry/);
+  test('has no clock in the template: the times come from the clock resource at deploy', () => {
+    expect(JSON.stringify(template)).not.toMatch(/20\d\d-\d\d-\d\dT/);
+    expect(ofType('Custom::LabExpiryClock')[0][1].Properties).toMatchObject({ Hours: '4', SecondAttemptAfterHours: String(SECOND_ATTEMPT_AFTER_HOURS) });
   });
 
-  test('calls CloudFormation DeleteStack on this stack, by its id', () => {
-    const target = schedule.Properties.Target;
-    expect(target.Arn).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudformation:deleteStack']] });
-    expect(target.Input).toEqual({ 'Fn::Join': ['', ['{"StackName":"', { Ref: 'AWS::StackId' }, '"}']] });
+  test('has two one-time schedules, at the expiry and at the second attempt, in UTC, without fixed names', () => {
+    expect(schedules.map(([, s]) => s.Properties.ScheduleExpression)).toEqual([
+      { 'Fn::Join': ['', ['at(', { 'Fn::GetAtt': [clockId, 'ScheduleAt'] }, ')']] },
+      { 'Fn::Join': ['', ['at(', { 'Fn::GetAtt': [clockId, 'SecondAttemptAt'] }, ')']] },
+    ]);
+    for (const [, s] of schedules) {
+      expect(s.Properties).toMatchObject({ ScheduleExpressionTimezone: 'UTC', FlexibleTimeWindow: { Mode: 'OFF' } });
+      expect(s.Properties.Name).toBeUndefined();
+    }
   });
 
-  test('uses a role that only EventBridge Scheduler of this account may assume and that may delete only this stack', () => {
-    expect(role.Type).toBe('AWS::IAM::Role');
+  test('each calls DeleteStack on this stack by id, retries for a day and then writes to the dead-letter queue', () => {
+    for (const [, s] of schedules) {
+      expect(s.Properties.Target).toMatchObject({
+        Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudformation:deleteStack']] },
+        Input: { 'Fn::Join': ['', ['{"StackName":"', { Ref: 'AWS::StackId' }, '"}']] },
+        RetryPolicy: { MaximumEventAgeInSeconds: SCHEDULE_RETRY.maximumEventAgeInSeconds, MaximumRetryAttempts: SCHEDULE_RETRY.maximumRetryAttempts },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      });
+    }
+  });
+
+  test('the role may delete only this stack and write to its queue; no iam:PassRole anywhere', () => {
+    const role = template.Resources[roleId];
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
-      Action: 'sts:AssumeRole',
-      Effect: 'Allow',
-      Principal: { Service: 'scheduler.amazonaws.com' },
+      Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' },
       Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     }]);
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies.flatMap((p: Record<string, any>) => p.PolicyDocument.Statement)).toEqual([
       { Action: 'cloudformation:DeleteStack', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     ]);
-    // Nothing else grants the role more: no separate policy resource names it.
-    const policies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId));
-    expect(policies).toEqual([]);
+    expect(JSON.stringify([...lab.allTemplates().values()])).not.toContain('iam:PassRole');
   });
 
-  test('says when: the ExpiresAt output and the expires-at stack tag', () => {
-    expect(template.Outputs.ExpiresAt.Value).toBe('2026-01-05T13:00:00Z');
-    const artifact = lab.app.synth().getStackByName('ClassLabStack');
-    expect(artifact.tags).toMatchObject({ [EXPIRES_AT_TAG]: '2026-01-05T13:00:00Z', student: 'solo' });
+  test('the second attempt outlasts a failed delete: every other root resource depends on it', () => {
+    const [secondId] = schedules[1];
+    const expiryOwn = new Set([secondId, roleId, queueId, clockId, ...resources.filter(([id]) => id.startsWith('Expiry')).map(([id]) => id)]);
+    const others = resources.filter(([id, r]) => !expiryOwn.has(id) && r.Type !== 'AWS::CDK::Metadata');
+    expect(others.length).toBeGreaterThan(20);
+    expect(others.filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(5);
+    for (const [id, r] of others) expect([id, r.DependsOn ?? []]).toEqual([id, expect.arrayContaining([secondId])]);
+  });
+
+  test('says when in the ExpiresAt output; no expires-at tag re-tags every resource', () => {
+    expect(template.Outputs.ExpiresAt.Value).toEqual({ 'Fn::GetAtt': [clockId, 'ExpiresAt'] });
+    expect(JSON.stringify([...lab.allTemplates().values()])).not.toContain('expires-at');
+    expect(lab.app.synth().getStackByName('ClassLabStack').tags).not.toHaveProperty('expires-at');
   });
 
   test('passes cdk-nag and CloudFormation Guard', () => {
@@ -146,10 +156,9 @@ describe('ClassLabStack with expiresAfterHours', () => {
 });
 
 describe('ClassLabStack without expiresAfterHours', () => {
-  test('has no schedule, no ExpiresAt output and no expires-at tag', () => {
+  test('has no schedule, clock, queue or ExpiresAt output: turning expiry off removes it', () => {
     const lab = synthLab({ modules: 'ec2' }, { guardrails: false });
-    lab.root.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    for (const type of ['AWS::Scheduler::Schedule', 'Custom::LabExpiryClock', 'AWS::SQS::Queue', 'AWS::Lambda::Function']) lab.root.resourceCountIs(type, 0);
     expect(Object.keys(lab.root.toJSON().Outputs)).not.toContain('ExpiresAt');
-    expect(lab.app.synth().getStackByName('ClassLabStack').tags).not.toHaveProperty(EXPIRES_AT_TAG);
   });
 });

@@ -10,7 +10,7 @@ import { ClassLabStack } from '../lib/class-lab-stack';
 import { loadLabConfig } from '../lib/config';
 import { defineWithLabRole, LabRoleStackSynthesizer, rolePaths } from '../lib/learner-lab';
 import { parse } from 'yaml';
-import { resourcesOfType, synthLab, TEST_CLOCK } from './support/synth';
+import { resourcesOfType, synthLab } from './support/synth';
 
 /** The feature flags `cdk synth` runs with: they decide which roles some constructs create. */
 const CDK_JSON_CONTEXT = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
@@ -34,7 +34,7 @@ function iamResources(templates: Map<string, Record<string, any>>): string[] {
  */
 function classLabWithModuleRoles(scope: App): ClassLabStack[] {
   const config = loadLabConfig((key) => ({ sandbox: 'learner-lab', expiresAfterHours: '4' } as Record<string, string>)[key]);
-  const stack = new ClassLabStack(scope, 'ClassLabStack', { config, expiresAt: TEST_CLOCK });
+  const stack = new ClassLabStack(scope, 'ClassLabStack', { config });
   const modules = new NestedStack(stack, 'OtherModules');
   new s3.Bucket(modules, 'Bucket', { autoDeleteObjects: true, removalPolicy: RemovalPolicy.DESTROY });
   const repository = new ecr.Repository(modules, 'Repository', { emptyOnDelete: true, removalPolicy: RemovalPolicy.DESTROY });
@@ -119,11 +119,12 @@ describe('the app with -c sandbox=learner-lab', () => {
     });
   });
 
-  test('lets the expiry schedule act as LabRole', () => {
-    const schedule = resourcesOfType(lab, 'AWS::Scheduler::Schedule')[0];
-    expect(schedule.Properties.Target.RoleArn).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/LabRole']],
-    });
+  test('lets both expiry schedules and the expiry clock act as LabRole', () => {
+    const labRole = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/LabRole']] };
+    const schedules = resourcesOfType(lab, 'AWS::Scheduler::Schedule');
+    expect(schedules.map((s) => s.Properties.Target.RoleArn)).toEqual([labRole, labRole]);
+    const clock = resourcesOfType(lab, 'AWS::Lambda::Function').filter((f) => /^Class Lab expiry/.test(f.Properties.Description));
+    expect(clock.map((f) => f.Properties.Role)).toEqual([labRole]);
   });
 
   test('maps to the role labRoleArn names instead, for sandboxes whose role has another name', () => {
@@ -131,10 +132,11 @@ describe('the app with -c sandbox=learner-lab', () => {
     expect(JSON.stringify(resourcesOfType(other, 'AWS::Scheduler::Schedule')[0].Properties.Target.RoleArn)).toContain(':role/SandboxRole');
   });
 
-  test('outside the sandbox the fleet has no instance profile and the schedule its own role', () => {
+  test('outside the sandbox the fleet has no instance profile and the schedules and the expiry clock their own roles', () => {
     const normal = synthLab({ expiresAfterHours: '4', modules: 'ec2' }, { guardrails: false });
     expect(resourcesOfType(normal, 'AWS::EC2::LaunchTemplate')[0].Properties.LaunchTemplateData.IamInstanceProfile).toBeUndefined();
-    expect(resourcesOfType(normal, 'AWS::IAM::Role')).toHaveLength(1);
+    expect(resourcesOfType(normal, 'AWS::IAM::Role').map((r) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service).sort())
+      .toEqual(['lambda.amazonaws.com', 'scheduler.amazonaws.com']);
   });
 });
 

@@ -110,12 +110,19 @@ describe('a roster in a Learner Lab sandbox', () => {
   });
 
   test('more instances in one account than the Learner Lab cap, over all its students', () => {
-    const roster = { students: ['ana', 'ben', { id: 'cleo', account: '111111111111' }] };
+    const roster = { students: ['ana', 'ben'] };
     const problems = problemsOf(() => withRoster(roster, { sandbox: 'learner-lab', fleetMax: '5' }, { account: '222222222222' }));
     expect(problems).toEqual([
       'fleetMax: got {"fleetMax":5,"stacks":2,"account":"222222222222","instances":10}; allowed: with sandbox=learner-lab, at most 9 instances per account over all its stacks (Learner Lab deactivates an account at 20 running instances)',
     ]);
     // Without the EC2 module there is no fleet to count.
-    expect(withRoster(roster, { sandbox: 'learner-lab', fleetMax: '5', modules: 's3' }).roster?.students).toHaveLength(3);
+    expect(withRoster({ students: ['ana', 'ben', 'cleo', 'dan', 'eve'] }, { sandbox: 'learner-lab', modules: 's3' }).roster?.students).toHaveLength(5);
+  });
+
+  test('a student with an account: each Learner Lab account has its own session credentials', () => {
+    const problems = problemsOf(() => withRoster({ students: ['ana', { id: 'ben', account: '111111111111' }] }, { sandbox: 'learner-lab' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^roster class.json students\[1\] \("ben"\).account: got "111111111111"; allowed: no account with sandbox=learner-lab: each Learner Lab account has its own session credentials, so one terminal cannot deploy to several/),
+    ]);
   });
 });

@@ -11,10 +11,17 @@ export interface StatusOptions {
   readonly students: string[];
 }
 
-function expiryText(stack: KitStack, now: number): string {
+/**
+ * The expiry, and whether it failed: a stack still here after its ExpiresAt (the schedules retry
+ * for a day and try again 2 hours later), or one whose delete failed, needs `teardown`.
+ */
+export function expiryText(stack: KitStack, now: number): string {
   if (!stack.expiresAt) return '-';
   const at = Date.parse(stack.expiresAt);
-  return Number.isNaN(at) || at > now ? stack.expiresAt : `${stack.expiresAt} (expired)`;
+  if (Number.isNaN(at) || at > now) return stack.expiresAt;
+  if (stack.status === 'DELETE_FAILED') return `${stack.expiresAt} (EXPIRY FAILED: delete failed; run teardown)`;
+  if (stack.status === 'DELETE_IN_PROGRESS') return `${stack.expiresAt} (expired, deleting)`;
+  return `${stack.expiresAt} (EXPIRY FAILED: still here; run teardown)`;
 }
 
 export async function runStatus(reporter: Reporter, clients: AwsClients, clock: Clock, options: StatusOptions): Promise<number> {

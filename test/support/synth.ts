@@ -3,8 +3,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BuildOptions, buildClassLabApp } from '../../lib/class-lab-app';
 import { ClassLabStack } from '../../lib/class-lab-stack';
 
-/** The clock tests synthesize with: expiry times in templates and snapshots stay the same every run. */
-export const TEST_CLOCK = new Date('2026-01-05T09:00:00Z');
 
 export interface SynthesizedLab {
   readonly app: App;
@@ -25,14 +23,14 @@ const cache = new Map<string, SynthesizedLab>();
 /**
  * Synthesizes the app for a context once per test file and shares it. Synthesis with the
  * guardrails on is the slow part of the suite: tests that only vary a setting pass
- * `{ guardrails: false }`. The clock is TEST_CLOCK and the account and region are unknown
- * (environment-agnostic) unless the options say otherwise.
+ * `{ guardrails: false }`. Stacks are environment-agnostic
+ * unless a roster gives an account or region.
  */
 export function synthLab(context: Record<string, string> = {}, options: BuildOptions = {}): SynthesizedLab {
   const key = JSON.stringify([context, options]);
   const cached = cache.get(key);
   if (cached) return cached;
-  const built = buildClassLabApp({ context }, { now: () => TEST_CLOCK, environment: {}, ...options });
+  const built = buildClassLabApp({ context }, options);
   const { app, stacks } = built;
   app.synth();
   const templates = new Map<string, Template>();

@@ -1,6 +1,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { COURSE_TAG, MANAGED_BY_TAG } from '../../lib/class-lab-stack';
-import { KIT_TAGS } from '../../lib/tooling/stacks';
+import { KIT_TAGS, KitStack } from '../../lib/tooling/stacks';
+import { expiryText } from '../../lib/tooling/status';
 import { resetAws } from './support/aws-mocks';
 import { FakeCloudFormation } from './support/fake-cloudformation';
 import { ACCOUNT, runCli, VirtualClock } from './support/harness';
@@ -36,7 +37,7 @@ describe('status', () => {
     expect(lines[0]).toBe(`Class Lab stacks in account ${ACCOUNT}, us-east-1:`);
     expect(lines[1]).toMatch(/^ {2}student +stack +state +created +expires$/);
     expect(lines[2]).toMatch(/^ {2}ana +ClassLabStack-ana +CREATE_COMPLETE +2026-03-02T08:10:00.000Z +2026-03-02T20:00:00Z$/);
-    expect(lines[3]).toMatch(/^ {2}ben +ClassLabStack-ben +DELETE_FAILED +\S+ +2026-03-01T20:00:00Z \(expired\)$/);
+    expect(lines[3]).toMatch(/^ {2}ben +ClassLabStack-ben +DELETE_FAILED +\S+ +2026-03-01T20:00:00Z \(EXPIRY FAILED: delete failed; run teardown\)$/);
     expect(lines[4]).toMatch(/^ {2}solo +ClassLabStack +CREATE_IN_PROGRESS/);
     expect(run.stdout).toMatch(/ {4}WebUrl +http:\/\/lab-ana.elb.amazonaws.com/);
     expect(run.stdout).not.toContain('ProductionStack');
@@ -66,5 +67,18 @@ describe('status', () => {
   test('pages through DescribeStacks', async () => {
     await runCli(['status'], { clock });
     expect(cfn.mock.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
+  });
+});
+
+describe('status shows an expiry that failed', () => {
+  const now = Date.parse('2026-03-02T12:00:00Z');
+  const stack = (status: string, expiresAt: string) => ({ status, expiresAt } as unknown as KitStack);
+  test.each([
+    ['CREATE_COMPLETE', '2026-03-02T20:00:00Z', '2026-03-02T20:00:00Z'],
+    ['UPDATE_COMPLETE', '2026-03-02T09:00:00Z', '2026-03-02T09:00:00Z (EXPIRY FAILED: still here; run teardown)'],
+    ['DELETE_FAILED', '2026-03-02T09:00:00Z', '2026-03-02T09:00:00Z (EXPIRY FAILED: delete failed; run teardown)'],
+    ['DELETE_IN_PROGRESS', '2026-03-02T11:59:00Z', '2026-03-02T11:59:00Z (expired, deleting)'],
+  ])('%s with ExpiresAt %s', (status, expiresAt, text) => {
+    expect(expiryText(stack(status, expiresAt), now)).toBe(text);
   });
 });
