@@ -36,7 +36,7 @@ describe.each(Object.entries(REHEARSALS) as Array<[string, RehearsalVariant]>)('
   const all = templates(defineRehearsal(variant));
 
   test('its ClassLabStack templates are what a student deploys with the same settings', () => {
-    const student = buildClassLabApp({ context: variant.context }, { guardrails: false, environment: {} });
+    const student = buildClassLabApp({ context: variant.context }, { guardrails: false });
     const expected = templates(student.app);
     for (const [stackPath, template] of Object.entries(expected)) {
       // The rehearsal only adds outputs (exports) that its assertion stack reads.

@@ -46,7 +46,7 @@ export const REHEARSALS = {
  * test/guardrails.test.ts checks these very templates.
  */
 export function defineRehearsal(variant: RehearsalVariant): App {
-  const { app, stack } = buildClassLabApp({ context: variant.context }, { guardrails: false, environment: {} });
+  const { app, stack } = buildClassLabApp({ context: variant.context }, { guardrails: false });
   const integ = new IntegTest(app, variant.name, {
     testCases: [stack],
     // A student's deploy has no previous version to update from: deploy once, assert, destroy.
