@@ -11,6 +11,7 @@ import { AwsClients, AwsTarget, quietSdkEnvironment } from './aws-clients';
 import { Clock, systemClock } from './clock';
 import { runCost } from './cost';
 import { runDoctor } from './doctor';
+import { runPlan } from './plan';
 import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
 import { Io, processIo, Reporter } from './output';
 import { parseStudents } from './stacks';
@@ -30,6 +31,7 @@ export const USAGE = `Usage: ${CLI_NAME} <command> [options]
 Commands:
   doctor     check that \`npx cdk deploy ClassLabStack\` will work in this account
   cost       estimate what the class costs per idle hour (no AWS call)
+  plan       what the class needs per account and Region beside AWS quotas (no AWS call)
   status     list the Class Lab stacks in the account, by student
   teardown   delete student environments completely (dry run unless --delete)
 
@@ -72,6 +74,28 @@ ${COMMON_HELP}`,
       students: { type: 'string' },
       hours: { type: 'string' },
       prices: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
+  plan: {
+    usage: `Usage: ${CLI_NAME} plan [options]
+
+Counts what the class needs in each account and Region (VPCs, internet gateways, load
+balancers, vCPUs, ...) from the synthesized ClassLabStack, beside AWS's default quotas
+(data/quotas.json), and prints the quota increase commands for what exceeds them.
+
+  -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c roster=roster.json
+  --students <n>         students sharing one account, without a roster (default 1)
+  --account <id>         account of students the roster does not place (label only)
+  --region <region>      Region of students the roster does not place (goes into the commands)
+  --quotas <file>        another quota table file
+${COMMON_HELP}`,
+    options: {
+      context: { type: 'string', short: 'c', multiple: true },
+      students: { type: 'string' },
+      account: { type: 'string' },
+      region: { type: 'string' },
+      quotas: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   },
@@ -188,6 +212,19 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
       priceFile: values.prices as string | undefined,
       students: values.students === undefined ? undefined : whole(command, 'students', values.students as string, 1, 1, 10_000),
       hours: positiveNumber(command, 'hours', values.hours as string | undefined),
+    });
+  }
+  if (command === 'plan') {
+    const context = contextOf(command, values.context as string[] | undefined);
+    if (context.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster already lists the students', command);
+    const account = accountList(command, values.account as string | undefined);
+    if (account && account.length !== 1) throw new UsageError('--account takes one account id', command);
+    return runPlan(reporter, {
+      context,
+      students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
+      account: account?.[0],
+      region: target(command, values).region,
+      quotaFile: values.quotas as string | undefined,
     });
   }
   const makeClients = deps.clients ?? ((t: AwsTarget) => new AwsClients(t));

@@ -186,11 +186,11 @@ async function checkVcpuQuota(clients: AwsClients, config: LabConfig, students: 
 
 /** Runs every check; the first two (region, credentials) gate the rest. */
 /** The settings the deploy would use; a bad one is an argument error of doctor. */
-export function doctorConfig(context: Record<string, string>): LabConfig {
+export function doctorConfig(context: Record<string, string>, command = 'doctor'): LabConfig {
   try {
     return loadLabConfig((key) => context[key]);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), 'doctor');
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
     throw error;
   }
 }
