@@ -11,9 +11,10 @@ import { AwsClients, AwsTarget, quietSdkEnvironment } from './aws-clients';
 import { Clock, systemClock } from './clock';
 import { runCost } from './cost';
 import { runInEveryAccount } from './across-accounts';
+import { loadQuotas } from './capacity';
 import { runDoctor } from './doctor';
 import { AccountTarget, accountTargets, DEFAULT_ACCOUNT_CONCURRENCY, FanOutOptions } from './fan-out';
-import { classStudents, runPlan } from './plan';
+import { classStudents, runPlan, synthesizePerStudentNeeds } from './plan';
 import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
 import { Io, processIo, Reporter } from './output';
 import { parseStudents } from './stacks';
@@ -54,8 +55,10 @@ const COMMANDS = {
   doctor: {
     usage: `Usage: ${CLI_NAME} doctor [options]
 
-Checks credentials, region, CDK bootstrap, the ECS service-linked role, the On-Demand vCPU
-quota against the fleet at max size, availability zones and sandbox limits.
+Checks credentials, region, CDK bootstrap, the ECS service-linked role, availability zones,
+sandbox limits, and the quotas the class uses here (VPCs, internet gateways, On-Demand vCPUs
+at max fleet size, load balancers, target groups, security groups, Fargate vCPUs, hosted
+zones): the applied value minus what already uses it, against what the students need.
 
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c fleetMax=4
   --students <n>         students deploying into this one account (default 1; with
@@ -284,9 +287,15 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
   const makeClients = deps.clients ?? ((t: AwsTarget) => new AwsClients(t));
   const fan = fanOutOf(command, values, makeClients);
   if (command === 'doctor') {
+    const context = contextOf(command, values.context as string[] | undefined);
+    if (context.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster says who deploys where', command);
+    const quotas = loadQuotas();
+    io.stderr('Counting what each student needs from the synthesized ClassLabStack...');
     const options = {
-      context: contextOf(command, values.context as string[] | undefined),
+      context,
       students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
+      perStudent: synthesizePerStudentNeeds(context, quotas, command),
+      quotas,
     };
     if (fan) {
       const targets = rosterTargets(command, options.context.roster);

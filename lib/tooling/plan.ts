@@ -50,6 +50,18 @@ export function classStudents(context: Record<string, string>, count = 1, comman
  * one-entry copy of it, which keeps the roster's stack shape at a fraction of the time.
  */
 export function synthesizePerStudentNeeds(context: Record<string, string>, quotas: QuotaTable, command = 'plan'): StackNeeds {
+  const key = JSON.stringify([context, context.roster && fs.existsSync(context.roster) ? fs.readFileSync(context.roster, 'utf8') : '', quotas.instanceVcpus]);
+  const cached = NEEDS_CACHE.get(key);
+  if (cached) return cached;
+  const needs = synthesizeOne(context, quotas, command);
+  NEEDS_CACHE.set(key, needs);
+  return needs;
+}
+
+/** Synthesis takes seconds; the needs of the same settings do not change within one process. */
+const NEEDS_CACHE = new Map<string, StackNeeds>();
+
+function synthesizeOne(context: Record<string, string>, quotas: QuotaTable, command: string): StackNeeds {
   const students = classStudents(context, 1, command);
   let tmp: string | undefined;
   try {
