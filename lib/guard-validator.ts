@@ -61,7 +61,11 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
     // CDK hands plugins the top-level templates only; each class module is a nested stack.
-    const templatePaths = [...new Set([...context.templatePaths, ...nestedTemplatePaths(context)])];
+    return this.validateTemplates(context, [...new Set([...context.templatePaths, ...nestedTemplatePaths(context)])]);
+  }
+
+  /** Validates exactly these templates (lib/roster-guardrails.ts passes one student's per stack shape). */
+  validateTemplates(context: IPolicyValidationContextBeta1, templatePaths: string[]): PolicyValidationPluginReportBeta1 {
     const rules = this.relevantRuleFiles(templatePaths);
     if (rules.length === 0) return { success: true, violations: [] };
     return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate({ ...context, templatePaths });

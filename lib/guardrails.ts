@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ControlTowerGuardValidator } from './guard-validator';
+import { builtinValidationEnabled, ConstructValidatorOncePerShape, RosterCloudFormationValidate, TemplateValidatorOncePerShape } from './roster-guardrails';
 
 /**
  * Guardrails that run on every synth: cdk-nag's AwsSolutions pack and the CloudFormation
@@ -9,11 +10,18 @@ import { ControlTowerGuardValidator } from './guard-validator';
  * stops synthesis.
  */
 export function addGuardrails(app: App): void {
+  // Each validator runs once per stack shape: a roster's identical student stacks share the
+  // findings of one of them (lib/roster-guardrails.ts); a stack that differs is validated itself.
   Validations.of(app).addPlugins(
-    new AwsSolutionsChecks(app),
-    new ControlTowerGuardValidator(),
+    new ConstructValidatorOncePerShape(new AwsSolutionsChecks(app)),
+    new TemplateValidatorOncePerShape(new ControlTowerGuardValidator()),
+    ...(builtinValidationEnabled(app) ? [ROSTER_CFN_VALIDATE()] : []),
   );
 }
+
+/** One engine per process, as CDK keeps for its own default instance (starting it takes seconds). */
+let rosterCfnValidate: RosterCloudFormationValidate | undefined;
+const ROSTER_CFN_VALIDATE = () => (rosterCfnValidate ??= new RosterCloudFormationValidate());
 
 /**
  * Acknowledges one finding on the narrowest construct that has it. Every call names the

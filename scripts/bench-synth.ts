@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: wall time of `cdk synth ClassLabStack` (guardrails on, as a student runs
  * it) next to the same toolchain's synth of an empty stack; median of several runs, and
- * their ratio. Target: ratio at most 2.0. Prints figures; it asserts nothing.
+ * their ratio. Target: ratio at most 2.0. Then the roster row: `cdk ls` of a BENCH_ROSTER-
+ * student roster (default 100; every stack is built and validated) against the one stack.
+ * Target: at most 4.5. Prints figures; it asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,10 +12,12 @@ import * as path from 'node:path';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-function timeSynth(args: string[]): number {
+const ROSTER_SIZE = Number(process.env.BENCH_ROSTER ?? 100);
+
+function timeSynth(args: string[], command = 'synth'): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-bench-'));
   const started = process.hrtime.bigint();
-  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir, ...args], { encoding: 'utf8' });
+  const result = spawnSync('npx', ['cdk', command, ...(command === 'synth' ? ['--quiet'] : []), '-o', outdir, ...args], { encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   fs.rmSync(outdir, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`cdk synth ${args.join(' ')} failed:\n${result.stderr}`);
@@ -26,9 +30,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function measure(label: string, args: string[]): number {
-  timeSynth(args); // warm-up: first run fills disk caches
-  const runs = Array.from({ length: RUNS }, () => timeSynth(args));
+function measure(label: string, args: string[], command = 'synth'): number {
+  timeSynth(args, command); // warm-up: first run fills disk caches
+  const runs = Array.from({ length: RUNS }, () => timeSynth(args, command));
   const value = median(runs);
   console.log(`${label.padEnd(28)} median ${value.toFixed(2)} s  (runs: ${runs.map((r) => r.toFixed(2)).join(', ')})`);
   return value;
@@ -37,3 +41,8 @@ function measure(label: string, args: string[]): number {
 const kit = measure('cdk synth ClassLabStack', ['ClassLabStack']);
 const empty = measure('cdk synth empty stack', ['--app', 'npx ts-node --prefer-ts-exts scripts/bench/empty-app.ts', 'EmptyStack']);
 console.log(`ratio ClassLabStack / empty: ${(kit / empty).toFixed(2)}  (target <= 2.00)`);
+
+const rosterFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-bench-roster-')), 'roster.json');
+fs.writeFileSync(rosterFile, JSON.stringify({ students: Array.from({ length: ROSTER_SIZE }, (_, i) => `student-${i + 1}`) }));
+const roster = measure(`cdk ls, ${ROSTER_SIZE}-student roster`, ['-c', `roster=${rosterFile}`], 'ls');
+console.log(`ratio roster ls / ClassLabStack: ${(roster / kit).toFixed(2)}  (target <= 4.50)`);

@@ -15,7 +15,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError } from './errors';
 
 export interface AwsTarget {
@@ -96,6 +96,31 @@ export class AwsClients {
     } catch (error) {
       throw describeAwsError(error);
     }
+  }
+
+  /**
+   * Clients that act in another account through a role these credentials may assume, such
+   * as OrganizationAccountAccessRole in a member account of an AWS Organization. The SDK
+   * calls the provider again when the session nears its expiration; a session assumed from
+   * another role's session (role chaining) lasts at most one hour
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html).
+   */
+  assumeRole(roleArn: string, region?: string, sessionName = 'class-lab-admin'): AwsClients {
+    const assume = async () => {
+      const { Credentials: c } = await this.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }));
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    };
+    // One session for every client of the account (each client would otherwise assume on its own),
+    // renewed five minutes before it expires.
+    let session: ReturnType<typeof assume> | undefined;
+    const provider = async () => {
+      const current = session && (await session.catch(() => undefined));
+      if (!current || (current.expiration && current.expiration.getTime() - Date.now() < 5 * 60_000)) session = assume();
+      return session!;
+    };
+    // The role's session, not the profile, signs every call of the new clients.
+    return new AwsClients({ region: region ?? this.target.region }, { ...this.settings, credentials: provider });
   }
 
   /** Who the credentials belong to (STS GetCallerIdentity needs no permission). */

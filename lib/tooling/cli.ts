@@ -13,7 +13,11 @@ import { CHECK_MODULES } from './checkpoints/checkpoint';
 import { HttpProbe } from './checkpoints/http';
 import { Clock, systemClock } from './clock';
 import { runCost } from './cost';
+import { runInEveryAccount } from './across-accounts';
+import { loadQuotas } from './capacity';
 import { runDoctor } from './doctor';
+import { AccountTarget, accountTargets, DEFAULT_ACCOUNT_CONCURRENCY, FanOutOptions } from './fan-out';
+import { classStudents, runPlan, synthesizePerStudentNeeds } from './plan';
 import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
 import { Io, processIo, Reporter } from './output';
 import { parseStudents } from './stacks';
@@ -26,6 +30,15 @@ export const ALLOWED_ACCOUNTS_ENV = 'CLASS_LAB_ALLOWED_ACCOUNTS';
 
 const AWS_HELP = `  --profile <name>       AWS profile (default: the standard credential chain)
   --region <region>      AWS region (default: AWS_REGION or the profile's region)`;
+const FAN_OUT_HELP = `  --assume-role-name <name>  run in every roster account, assuming this role there
+                         (e.g. OrganizationAccountAccessRole); a summary table ends the output
+  --account-profile <id=profile>  use this profile for one roster account (repeatable)
+  --accounts-at-once <n> accounts worked on at once (default ${DEFAULT_ACCOUNT_CONCURRENCY}, at most 20)`;
+const FAN_OUT_OPTIONS = {
+  'assume-role-name': { type: 'string' },
+  'account-profile': { type: 'string', multiple: true },
+  'accounts-at-once': { type: 'string' },
+} as const;
 const COMMON_HELP = `  --json                 print one JSON document instead of text
   -h, --help             show this help`;
 
@@ -34,6 +47,7 @@ export const USAGE = `Usage: ${CLI_NAME} <command> [options]
 Commands:
   doctor     check that \`npx cdk deploy ClassLabStack\` will work in this account
   cost       estimate what the class costs per idle hour (no AWS call)
+  plan       what the class needs per account and Region beside AWS quotas (no AWS call)
   status     list the Class Lab stacks in the account, by student
   teardown   delete student environments completely (dry run unless --delete)
   check      did I do the lab right? checkpoints of your deployed ClassLabStack
@@ -47,18 +61,23 @@ const COMMANDS = {
   doctor: {
     usage: `Usage: ${CLI_NAME} doctor [options]
 
-Checks credentials, region, CDK bootstrap, the ECS service-linked role, the On-Demand vCPU
-quota against the fleet at max size, availability zones and sandbox limits.
+Checks credentials, region, CDK bootstrap, the ECS service-linked role, availability zones,
+sandbox limits, and the quotas the class uses here (VPCs, internet gateways, On-Demand vCPUs
+at max fleet size, load balancers, target groups, security groups, Fargate vCPUs, hosted
+zones): the applied value minus what already uses it, against what the students need.
 
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c fleetMax=4
-  --students <n>         students deploying into this one account (default 1)
+  --students <n>         students deploying into this one account (default 1; with
+                         -c roster=<file>: the roster's students in this account and Region)
   --fix                  create the ECS service-linked role if it is missing (once per account)
+${FAN_OUT_HELP}
 ${AWS_HELP}
 ${COMMON_HELP}`,
     options: {
       context: { type: 'string', short: 'c', multiple: true },
       students: { type: 'string' },
       fix: { type: 'boolean' },
+      ...FAN_OUT_OPTIONS,
       profile: { type: 'string' }, region: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +102,28 @@ ${COMMON_HELP}`,
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   },
+  plan: {
+    usage: `Usage: ${CLI_NAME} plan [options]
+
+Counts what the class needs in each account and Region (VPCs, internet gateways, load
+balancers, vCPUs, ...) from the synthesized ClassLabStack, beside AWS's default quotas
+(data/quotas.json), and prints the quota increase commands for what exceeds them.
+
+  -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c roster=roster.json
+  --students <n>         students sharing one account, without a roster (default 1)
+  --account <id>         account of students the roster does not place (label only)
+  --region <region>      Region of students the roster does not place (goes into the commands)
+  --quotas <file>        another quota table file
+${COMMON_HELP}`,
+    options: {
+      context: { type: 'string', short: 'c', multiple: true },
+      students: { type: 'string' },
+      account: { type: 'string' },
+      region: { type: 'string' },
+      quotas: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  },
   status: {
     usage: `Usage: ${CLI_NAME} status [options]
 
@@ -90,10 +131,14 @@ Lists the kit's stacks (tags managed-by=class-lab-kit, course=class-03): student
 created, expiry and outputs.
 
   --student <id>         only these students (repeatable or comma list)
+  --roster <file>        the class roster (with --assume-role-name or --account-profile)
+${FAN_OUT_HELP}
 ${AWS_HELP}
 ${COMMON_HELP}`,
     options: {
       student: { type: 'string', multiple: true },
+      roster: { type: 'string' },
+      ...FAN_OUT_OPTIONS,
       profile: { type: 'string' }, region: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -112,6 +157,10 @@ leftovers per student. Only stacks tagged managed-by=class-lab-kit, course=class
   --concurrency <n>      stacks deleted at once (default 4, at most 20)
   --timeout <minutes>    longest wait for one stack (default 30)
   --allowed-accounts <ids>  run only in these accounts (comma list; or ${ALLOWED_ACCOUNTS_ENV})
+  --roster <file>        the class roster: with --assume-role-name or --account-profile, tear
+                         down each account's roster students (all of them with --all);
+                         --delete then needs --yes
+${FAN_OUT_HELP}
 ${AWS_HELP}
 ${COMMON_HELP}`,
     options: {
@@ -122,6 +171,8 @@ ${COMMON_HELP}`,
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
       'allowed-accounts': { type: 'string' },
+      roster: { type: 'string' },
+      ...FAN_OUT_OPTIONS,
       profile: { type: 'string' }, region: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -226,6 +277,36 @@ function target(command: string, values: Values): AwsTarget {
   return { region, profile: values.profile as string | undefined };
 }
 
+/** Fan-out settings when the command line asks to run in every roster account; undefined otherwise. */
+function fanOutOf(command: string, values: Values, makeClients: (t: AwsTarget) => AwsClients): FanOutOptions | undefined {
+  const roleName = values['assume-role-name'] as string | undefined;
+  const pairs = (values['account-profile'] as string[] | undefined) ?? [];
+  if (roleName === undefined && pairs.length === 0) {
+    if (values['accounts-at-once'] !== undefined) throw new UsageError('--accounts-at-once needs --assume-role-name or --account-profile', command);
+    return undefined;
+  }
+  if (roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new UsageError(`--assume-role-name ${JSON.stringify(roleName)} is not an IAM role name`, command);
+  const profiles: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^(\d{12})=(\S+)$/.exec(pair.trim());
+    if (!match) throw new UsageError(`--account-profile needs <12-digit account id>=<profile>, got ${JSON.stringify(pair)}`, command);
+    profiles[match[1]] = match[2];
+  }
+  return {
+    base: target(command, values), makeClients, roleName, profiles,
+    concurrency: whole(command, 'accounts-at-once', values['accounts-at-once'] as string | undefined, DEFAULT_ACCOUNT_CONCURRENCY, 1, 20),
+  };
+}
+
+/** The roster's accounts for a fan-out; every roster entry must name its account. */
+function rosterTargets(command: string, rosterFile: string | undefined): AccountTarget[] {
+  if (!rosterFile) throw new UsageError(`running in every account needs the roster: ${command === 'doctor' ? '-c roster=<file>' : '--roster <file>'}`, command);
+  const students = classStudents({ roster: rosterFile }, 1, command);
+  const homeless = students.filter((s) => !s.account).map((s) => s.id);
+  if (homeless.length > 0) throw new UsageError(`roster students without an account: ${homeless.join(', ')}; give each entry its "account" to run across accounts`, command);
+  return accountTargets(students);
+}
+
 function parse(command: CommandName, args: string[]): Values {
   try {
     const spec: { options: NonNullable<ParseArgsConfig['options']>; positionals?: boolean } = COMMANDS[command];
@@ -248,13 +329,37 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
       hours: positiveNumber(command, 'hours', values.hours as string | undefined),
     });
   }
+  if (command === 'plan') {
+    const context = contextOf(command, values.context as string[] | undefined);
+    if (context.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster already lists the students', command);
+    const account = accountList(command, values.account as string | undefined);
+    if (account && account.length !== 1) throw new UsageError('--account takes one account id', command);
+    return runPlan(reporter, {
+      context,
+      students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
+      account: account?.[0],
+      region: target(command, values).region,
+      quotaFile: values.quotas as string | undefined,
+    });
+  }
   const makeClients = deps.clients ?? ((t: AwsTarget) => new AwsClients(t));
+  const fan = fanOutOf(command, values, makeClients);
   if (command === 'doctor') {
+    const context = contextOf(command, values.context as string[] | undefined);
+    if (context.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster says who deploys where', command);
+    const quotas = loadQuotas();
+    io.stderr('Counting what each student needs from the synthesized ClassLabStack...');
     const options = {
-      context: contextOf(command, values.context as string[] | undefined),
+      context,
       students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
       fix: values.fix === true,
+      perStudent: synthesizePerStudentNeeds(context, quotas, command),
+      quotas,
     };
+    if (fan) {
+      const targets = rosterTargets(command, options.context.roster);
+      return runInEveryAccount(io, reporter.json, command, targets, fan, (r, clients) => runDoctor(r, clients, clock, options));
+    }
     return runDoctor(reporter, makeClients(target(command, values)), clock, options);
   }
   if (command === 'check' || command === 'grade') {
@@ -278,6 +383,12 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
   }
   if (command === 'status') {
     const students = parseStudents(values.student as string[] | undefined, command);
+    if (fan) {
+      const targets = rosterTargets(command, values.roster as string | undefined);
+      return runInEveryAccount(io, reporter.json, command, targets, fan,
+        (r, clients, t) => runStatus(r, clients, clock, { students: students.length > 0 ? students : [...t.students] }));
+    }
+    if (values.roster !== undefined) throw new UsageError('--roster is for running in every roster account: add --assume-role-name or --account-profile', command);
     return runStatus(reporter, makeClients(target(command, values)), clock, { students });
   }
   const options = {
@@ -290,6 +401,16 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
     allowedAccounts: accountList(command, (values['allowed-accounts'] as string | undefined) ?? env[ALLOWED_ACCOUNTS_ENV]),
   };
   if (options.yes && !options.delete) throw new UsageError('--yes only makes sense with --delete', command);
+  if (fan) {
+    if (options.delete && !options.yes) throw new UsageError('--delete across accounts needs --yes (nobody can type several account ids at once); run the dry run first', command);
+    const targets = rosterTargets(command, values.roster as string | undefined)
+      .map((t) => ({ ...t, students: options.students.length > 0 ? t.students.filter((s) => options.students.includes(s)) : t.students }))
+      .filter((t) => options.all || t.students.length > 0);
+    if (targets.length === 0) throw new UsageError(`no roster account holds ${options.students.join(', ')}`, command);
+    return runInEveryAccount(io, reporter.json, command, targets, fan,
+      (r, clients, t) => runTeardown(r, clients, clock, { ...options, students: options.all ? [] : [...t.students] }));
+  }
+  if (values.roster !== undefined) throw new UsageError('--roster is for running in every roster account: add --assume-role-name or --account-profile', command);
   return runTeardown(reporter, makeClients(target(command, values)), clock, options);
 }
 

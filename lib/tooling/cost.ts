@@ -21,7 +21,7 @@ export interface CostOptions {
 }
 
 /** Synthesizes ClassLabStack with the guardrails off (pricing needs templates, not checks). */
-export function synthesizeForCost(context: Record<string, string>): StackNode[] {
+export function synthesizeForCost(context: Record<string, string>, command = 'cost'): StackNode[] {
   // Loaded here so `status` and `teardown` start without the CDK library.
   const { buildClassLabApp } = require('../class-lab-app') as typeof import('../class-lab-app');
   const { ConfigError } = require('../config') as typeof import('../config');
@@ -31,7 +31,7 @@ export function synthesizeForCost(context: Record<string, string>): StackNode[] 
     app.synth();
     return readAssembly(outdir);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), 'cost');
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
     throw error;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -14,6 +14,8 @@ import { ConfigError, LabConfig, loadLabConfig } from '../config';
 import { AwsClients, Identity } from './aws-clients';
 import { Clock, formatDuration } from './clock';
 import { describeAwsError, errorName, UsageError } from './errors';
+import { StackNeeds, QuotaTable } from './capacity';
+import { capacityChecks, studentsHere } from './doctor-capacity';
 import { Reporter, table } from './output';
 import { ensureEcsServiceLinkedRole } from './service-linked-role';
 
@@ -38,15 +40,16 @@ const LEARNER_LAB_ROLE = /:assumed-role\/(voclabs|vocstartsoft|LabRole)\/|:role\
 export const LEARNER_LAB_REGIONS = ['us-east-1', 'us-west-2'];
 /** Credentials closer than this to expiry get a warning: a deploy plus the lab take longer. */
 const EXPIRY_WARNING_MS = 60 * 60 * 1000;
-/** Every size the kit allows (nano to large of t4g/t3/t3a) has 2 vCPUs. */
-const VCPUS_PER_INSTANCE = 2;
 
 export interface DoctorOptions {
   readonly context: Record<string, string>;
-  /** Students that will deploy into this one account (a roster sharing it). */
+  /** Students that will deploy into this one account, without a roster. */
   readonly students: number;
   /** Create what is missing and can be created (the ECS service-linked role). */
   readonly fix?: boolean;
+  /** What one student's stack needs, counted from the synthesized templates (plan.ts). */
+  readonly perStudent: StackNeeds;
+  readonly quotas: QuotaTable;
 }
 
 /** The bootstrap version the pinned CDK CLI would install, read from its bootstrap template. */
@@ -171,47 +174,30 @@ async function fixEcsRole(clients: AwsClients, clock: Clock): Promise<CheckResul
   }
 }
 
-async function vcpuQuota(clients: AwsClients): Promise<number | undefined> {
-  const input = { ServiceCode: 'ec2', QuotaCode: ON_DEMAND_STANDARD_VCPU_QUOTA };
-  try {
-    return (await clients.serviceQuotas.send(new GetServiceQuotaCommand(input))).Quota?.Value;
-  } catch (error) {
-    // An account that never changed the quota may only answer with the default.
-    if (errorName(error) !== 'NoSuchResourceException') throw error;
-    return (await clients.serviceQuotas.send(new GetAWSDefaultServiceQuotaCommand(input))).Quota?.Value;
-  }
+/** Quota checks for the students who deploy here: the roster's in this account and Region, or --students. */
+async function checkCapacity(clients: AwsClients, config: LabConfig, options: DoctorOptions, account: string, region: string): Promise<CheckResult[]> {
+  const students = config.roster
+    ? studentsHere(config.roster.students, account, region)
+    : Array.from({ length: options.students }, (_, i) => config.student ?? `student-${i + 1}`);
+  const checks = await capacityChecks(clients, { perStudent: options.perStudent, students, quotas: options.quotas, region });
+  if (!config.roster) return checks;
+  const roster: CheckResult = students.length > 0
+    ? { id: 'roster', status: 'pass', detail: `${students.length} of ${config.roster.students.length} roster student(s) deploy in ${account} ${region}: ${students.join(', ')}` }
+    : { id: 'roster', status: 'warn', detail: `no roster student deploys in ${account} ${region}`, fix: 'run doctor with the credentials and --region of the roster\'s accounts (or --assume-role-name to check them all)' };
+  return [roster, ...checks];
 }
 
-async function checkVcpuQuota(clients: AwsClients, config: LabConfig, students: number): Promise<CheckResult> {
-  if (!config.modules.has('ec2')) return { id: 'vcpu-quota', status: 'pass', detail: 'not needed: the ec2 module is not selected' };
-  const need = students * config.fleet.max * VCPUS_PER_INSTANCE;
-  const sum = `${students} student(s) x fleetMax ${config.fleet.max} x ${VCPUS_PER_INSTANCE} vCPUs (${config.instanceType}) = ${need} vCPUs`;
-  try {
-    const quota = await vcpuQuota(clients);
-    if (quota === undefined) return { id: 'vcpu-quota', status: 'warn', detail: `quota ${ON_DEMAND_STANDARD_VCPU_QUOTA} has no value; the fleet needs ${sum}` };
-    if (quota < need) {
-      return {
-        id: 'vcpu-quota', status: 'fail', detail: `On-Demand Standard vCPU quota is ${quota}; the fleet at max size needs ${sum}`,
-        fix: `lower -c fleetMax, or request ${need} vCPUs: Service Quotas > Amazon EC2 > "Running On-Demand Standard instances" (${ON_DEMAND_STANDARD_VCPU_QUOTA})`,
-      };
-    }
-    return { id: 'vcpu-quota', status: 'pass', detail: `quota ${quota} vCPUs >= ${sum}` };
-  } catch (error) {
-    return couldNotCheck('vcpu-quota', error, `make sure ${ON_DEMAND_STANDARD_VCPU_QUOTA} (On-Demand Standard vCPUs) is at least ${need}`);
-  }
-}
-
-/** Runs every check; the first two (region, credentials) gate the rest. */
 /** The settings the deploy would use; a bad one is an argument error of doctor. */
-export function doctorConfig(context: Record<string, string>): LabConfig {
+export function doctorConfig(context: Record<string, string>, command = 'doctor'): LabConfig {
   try {
     return loadLabConfig((key) => context[key]);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), 'doctor');
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
     throw error;
   }
 }
 
+/** Runs every check; the first two (region, credentials) gate the rest. */
 export async function runChecks(clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<{ results: CheckResult[]; account?: string; region?: string }> {
   const config = doctorConfig(options.context);
   let region: string;
@@ -233,9 +219,9 @@ export async function runChecks(clients: AwsClients, clock: Clock, options: Doct
     ...(await Promise.all([
       checkBootstrap(clients, identity, region),
       checkEcsRole(clients, config, clock, options.fix === true),
-      checkVcpuQuota(clients, config, options.students),
       checkZones(clients, region),
     ])),
+    ...(await checkCapacity(clients, config, options, identity.account, region)),
   ];
   return { results, account: identity.account, region };
 }

@@ -36,9 +36,9 @@ describe('doctor', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/PASS {2}credentials +arn:aws:iam::111122223333:user\/instructor \(account 111122223333\), long-lived credentials/);
     expect(run.stdout).toMatch(/PASS {2}cdk-bootstrap +CDKToolkit UPDATE_COMPLETE, bootstrap version \d+/);
-    expect(run.stdout).toContain('quota 32 vCPUs >= 1 student(s) x fleetMax 4 x 2 vCPUs (t4g.nano) = 8 vCPUs');
+    expect(run.stdout).toContain('(L-1216C47A) 32 (applied), 0 in use, 32 free; the class here needs 1 student(s) x 8 = 8 On-Demand Standard vCPUs at max size');
     expect(run.stdout).toContain('3 available: us-east-1a, us-east-1b, us-east-1c');
-    expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 7 passed. `npx cdk deploy ClassLabStack` should work.');
+    expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 14 passed. `npx cdk deploy ClassLabStack` should work.');
   });
 
   test('a new account: not bootstrapped, no ECS service-linked role, low vCPU quota, one zone: each fails with its fix, exit 1', async () => {
@@ -51,10 +51,10 @@ describe('doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`fix: npx cdk bootstrap aws://${ACCOUNT}/us-east-1`);
     expect(run.stdout).toContain('fix: aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com');
-    expect(run.stdout).toContain('On-Demand Standard vCPU quota is 5; the fleet at max size needs 1 student(s) x fleetMax 4 x 2 vCPUs (t4g.nano) = 8 vCPUs');
-    expect(run.stdout).toContain('fix: lower -c fleetMax, or request 8 vCPUs');
+    expect(run.stdout).toContain('(L-1216C47A) 5 (applied), 0 in use, 5 free; the class here needs 1 student(s) x 8 = 8 On-Demand Standard vCPUs at max size');
+    expect(run.stdout).toContain('fix: aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 8 --region us-east-1 (or lower -c fleetMax)');
     expect(run.stdout).toContain('1 available zone(s) in us-east-1; the lab VPC spans 2');
-    expect(run.stderr.split('\n').pop()).toBe('class-lab-admin doctor: 4 check(s) failed: cdk-bootstrap, ecs-service-linked-role, vcpu-quota, availability-zones');
+    expect(run.stderr.split('\n').pop()).toBe('class-lab-admin doctor: 4 check(s) failed: cdk-bootstrap, ecs-service-linked-role, availability-zones, vcpu-quota');
   });
 
   test('a Learner Lab session is recognised and gets the matching advice; expiring credentials warn', async () => {
@@ -104,9 +104,11 @@ describe('doctor', () => {
     aws.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 16 } });
     const three = await runCli(['doctor', '--json', '--students', '3', '-c', 'fleetMax=4'], { clock: new VirtualClock() });
     expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota')).toMatchObject({ status: 'fail' });
-    expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('= 24 vCPUs');
+    expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 8 = 24 On-Demand Standard vCPUs at max size');
     const s3only = await runCli(['doctor', '--json', '-c', 'modules=s3'], { clock: new VirtualClock() });
-    expect(statusOf(s3only)).toMatchObject({ 'vcpu-quota': 'pass', 'ecs-service-linked-role': 'pass' });
+    expect(statusOf(s3only)).toMatchObject({ 'ecs-service-linked-role': 'pass' });
+    // Without the ec2 module nothing uses On-Demand vCPUs, so there is nothing to check.
+    expect(statusOf(s3only)['vcpu-quota']).toBeUndefined();
     expect(aws.iam.commandCalls(GetRoleCommand)).toHaveLength(1);
   });
 
@@ -115,7 +117,7 @@ describe('doctor', () => {
     aws.quotas.on(GetServiceQuotaCommand).rejects(awsError('NoSuchResourceException', 'The request failed because the specified service quota does not exist.'));
     aws.quotas.on(GetAWSDefaultServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
     const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
-    expect(run.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('quota is 5');
+    expect(run.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('(L-1216C47A) 5 (AWS default)');
   });
 
   test('a check it is not allowed to make warns instead of failing', async () => {
