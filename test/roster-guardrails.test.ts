@@ -9,7 +9,6 @@ import { ControlTowerGuardValidator } from '../lib/guard-validator';
 import {
   ConstructValidatorOncePerShape, groupStacks, RosterCloudFormationValidate, stackFiles, TemplateValidatorOncePerShape,
 } from '../lib/roster-guardrails';
-import { TEST_CLOCK } from './support/synth';
 
 jest.setTimeout(300_000);
 
@@ -21,7 +20,7 @@ function rosterApp() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-guardrails-'));
   const roster = path.join(tmp, 'roster.json');
   fs.writeFileSync(roster, JSON.stringify({ students: ['ana', 'ben', 'cleo-2', 'dora'] }));
-  const { app, stacks } = buildClassLabApp({ context: { roster }, outdir: path.join(tmp, 'out') }, { guardrails: false, now: () => TEST_CLOCK, environment: {} });
+  const { app, stacks } = buildClassLabApp({ context: { roster }, outdir: path.join(tmp, 'out') }, { guardrails: false });
   new CfnBucket(stacks[3], 'ExtraBucket');
   app.synth();
   const stackTemplates = stacks.map((s) => ({ stackConstructPath: s.node.path, templatePath: path.join(app.outdir, s.templateFile), accountId: undefined, region: undefined }));
