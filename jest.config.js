@@ -1,9 +1,18 @@
+// Test-only tooling (jest itself, @swc/jest, mocks, the guide checker's packages) lives in
+// test-tools/, a package of its own that `npm test` installs (scripts/ensure-test-tools.sh), so
+// the student's `npm ci` stays light. Jest resolves the tests' imports there as well as in the
+// kit's node_modules.
+const path = require('node:path');
+
+const testTools = path.join(__dirname, 'test-tools', 'node_modules');
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  modulePaths: [testTools],
   transform: {
-    '^.+\\.tsx?$': ['@swc/jest'],
+    '^.+\\.tsx?$': [require.resolve('@swc/jest', { paths: [testTools] })],
   },
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
 };
