@@ -31,17 +31,22 @@ interface RawFinding {
 }
 
 /**
- * Lints templates with cfn-lint in one process (its start-up is the slow part) and returns every
- * finding. Templates are written as JSON files named after their key.
+ * Lints templates with cfn-lint in one process (its start-up is a good part of its time) and
+ * returns every finding. Templates are written as JSON files named after their key.
  */
 export function cfnLint(templates: ReadonlyMap<string, Record<string, any>>, regions: readonly string[]): LintFinding[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-cfn-lint-'));
   try {
+    // Identical templates (a nested stack no setting changes) are linted once, under their first name.
     const files = new Map<string, string>();
+    const written = new Set<string>();
     for (const [name, template] of templates) {
+      const text = JSON.stringify(template, undefined, 1);
+      if (written.has(text)) continue;
+      written.add(text);
       const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.template.json`);
       if (files.has(file)) throw new Error(`two templates would share the file name of ${name}`);
-      fs.writeFileSync(file, JSON.stringify(template, undefined, 1));
+      fs.writeFileSync(file, text);
       files.set(file, name);
     }
     const result = spawnSync('cfn-lint', ['--format', 'json', '--regions', ...regions, '--', ...files.keys()], {
