@@ -14,6 +14,9 @@ module.exports = {
   // Jest's default is one worker per core less one: a single worker on a 2-core machine, while
   // the parent process mostly waits. Two workers keep both cores busy (measured: see README).
   maxWorkers: 2,
+  // Some tests start real processes (the sample app, the boot script's web page, cfn-lint); on
+  // a shared 2-core machine jest's 5 s default times them out while they are still healthy.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.tsx?$': [require.resolve('@swc/jest', { paths: [testTools] })],
   },
