@@ -3,7 +3,7 @@
 # jsdom, the Dockerfile linter) when they are missing or older than test-tools/package-lock.json,
 # so `npm ci && npm test` works on a fresh machine while the student's `npm ci` stays light.
 # System tools are not installed here: without shellcheck or cfn-lint the checks that need them
-# are skipped with a notice, except in CI (CI=true), where the tests require them.
+# are skipped with a notice. CI=true requires shellcheck; CFN_LINT_REQUIRED=true requires cfn-lint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,12 +19,13 @@ if [ -d node_modules/.bin ] && [ ! -e node_modules/.bin/jest ]; then
   ln -s ../../test-tools/node_modules/.bin/jest node_modules/.bin/jest
 fi
 
-for tool in shellcheck cfn-lint; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    if [ "${CI:-}" = "true" ]; then
-      echo "CI needs $tool on the PATH (shellcheck: apt-get install shellcheck; cfn-lint: pip install cfn-lint)." >&2
-      exit 1
-    fi
-    echo "Note: $tool is not on the PATH; the tests that need it are skipped (CI requires it)." >&2
+require_tool() { # tool, whether required, how to install
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$2" = "true" ]; then
+    echo "$1 is required here and is not on the PATH ($3)." >&2
+    exit 1
   fi
-done
+  echo "Note: $1 is not on the PATH; the tests that need it are skipped ($3)." >&2
+}
+require_tool shellcheck "${CI:-}" "apt-get install shellcheck; CI=true requires it"
+require_tool cfn-lint "${CFN_LINT_REQUIRED:-}" "pip install cfn-lint; CFN_LINT_REQUIRED=true requires it"
