@@ -47,7 +47,7 @@ function describeFinding(f: LintFinding): string {
 }
 
 describe('cfn-lint', () => {
-  lintTest('passes every template of every variant, but for the known findings listed with their reason', () => {
+  lintTest('passes every template of every variant, but for the known findings listed with their reason', async () => {
     if (!version) throw new Error('cfn-lint is required (CFN_LINT_REQUIRED=true) and is not on the PATH: pip install cfn-lint');
     const templates = new Map<string, Record<string, any>>();
     for (const [variant, context] of Object.entries(VARIANTS)) {
@@ -58,7 +58,7 @@ describe('cfn-lint', () => {
     // Root and nested stacks of all six variants: 6 templates per stack, three stacks in the roster.
     expect(templates.size).toBe(8 * 6);
 
-    const findings = cfnLint(templates, REGIONS);
+    const findings = await cfnLint(templates, REGIONS);
     const unknown = findings.filter((f) => !knownFinding(f));
     expect(unknown.map(describeFinding)).toEqual([]);
   }, 180_000);
