@@ -12,7 +12,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   modulePaths: [testTools],
   // Jest's default is one worker per core less one: a single worker on a 2-core machine, while
-  // the parent process mostly waits. Two workers keep both cores busy (measured: see README).
+  // the parent process mostly waits. Two workers keep both cores busy.
   maxWorkers: 2,
   // Some tests start real processes (the sample app, the boot script's web page, cfn-lint); on
   // a shared 2-core machine jest's 5 s default times them out while they are still healthy.
