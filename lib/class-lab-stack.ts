@@ -117,6 +117,16 @@ export class ClassLabStack extends Stack {
   }
 
   /** What the Route 53 host names lead to: the target group of each module that is deployed. */
+  /**
+   * Two availability zones picked at deploy time (Fn::GetAZs), for every stack. For a stack with
+   * both account and region (a roster entry naming both) CDK would otherwise look the zones up at
+   * synth, which needs that account's credentials, and write placeholders ("dummy1a") without
+   * them: the template deployed would not be the template tested.
+   */
+  override get availabilityZones(): string[] {
+    return [0, 1].map((index) => Fn.select(index, Fn.getAzs()));
+  }
+
   protected route53Targets(): Route53Targets {
     return { web: this.fleet?.targetGroup, app: this.ecsService?.targetGroup };
   }

@@ -8,10 +8,17 @@
  *
  * mermaid is ESM-only and needs a DOM even to parse (DOMPurify reads `window` on import), so
  * this runs as a plain Node ES module with jsdom's `window` and `document` as globals, and
- * the jest test runs it as a child process.
+ * the jest test runs it as a child process. Both packages are test-only: they live in
+ * test-tools/ (which `npm test` installs), not in the kit's node_modules.
  */
 import { readFileSync } from 'node:fs';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const testTools = createRequire(new URL('../test-tools/package.json', import.meta.url));
+/** Imports a package installed in test-tools/. */
+const importTestTool = (name) => import(pathToFileURL(testTools.resolve(name)).href);
+const { JSDOM } = await importTestTool('jsdom');
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/;
 
@@ -39,7 +46,7 @@ async function loadMermaid() {
   const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
   globalThis.window = dom.window;
   globalThis.document = dom.window.document;
-  const { default: mermaid } = await import('mermaid');
+  const { default: mermaid } = await importTestTool('mermaid');
   mermaid.initialize({ startOnLoad: false });
   return mermaid;
 }

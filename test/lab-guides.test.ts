@@ -178,9 +178,9 @@ function lines(problems: Problem[]): string[] {
   return problems.map((p) => `${p.file}:${p.line} ${p.kind} ${p.name}: ${p.message}`);
 }
 
-/** The class notes: beside the repository in the course layout, or the copy in test/fixtures. */
+/** The class notes the guides cover: the kit's copy in test/fixtures; CLASS_NOTES may name a newer original to compare. */
 const NOTES_COPY = path.join(__dirname, 'fixtures', 'class-03-notes.md');
-const NOTES_SHARED = process.env.CLASS_NOTES ?? path.join(root, '..', 'shared', 'class-03-notes.md');
+const NOTES_ORIGINAL = process.env.CLASS_NOTES;
 
 describe('lab guides', () => {
   test('the guides the class needs are all there', () => {
@@ -260,7 +260,7 @@ describe('lab guides', () => {
   });
 
   test('every agenda item, heading and diagram request of the class notes maps to a guide section that covers it', () => {
-    const notes = fs.readFileSync(fs.existsSync(NOTES_SHARED) ? NOTES_SHARED : NOTES_COPY, 'utf8');
+    const notes = fs.readFileSync(NOTES_ORIGINAL ?? NOTES_COPY, 'utf8');
     const map = readme.tables.find((t) => stripInline(t.header[0]) === 'Class notes');
     expect(map).toBeDefined();
     const rows = new Map(map!.rows.map((r) => [stripInline(r.cells[0]).replace(/\s*\(WIP\)$/, ''), r.cells[1]]));
@@ -317,14 +317,14 @@ describe('lab guides', () => {
     expect(problems).toEqual([]);
     expect(evaluate(stripInline(total.cells[arithmetic])).toFixed(4)).toBe(sum.toFixed(4));
     expect(value(total.cells[perHour])).toBe(Number(sum.toFixed(4)));
-    // DESIGN.md: the whole ClassLabStack costs at most $0.06 per idle hour.
+    // docs/architecture.md: the whole ClassLabStack costs at most $0.06 per idle hour.
     expect(value(total.cells[perHour])).toBeLessThanOrEqual(0.06);
   });
 
-  test('the copy of the class notes in test/fixtures matches the course notes when they are beside the repository', () => {
+  test('the copy of the class notes in test/fixtures matches the notes named by CLASS_NOTES, when set', () => {
     const copy = fs.readFileSync(NOTES_COPY, 'utf8');
     expect(notesItems(copy).length).toBeGreaterThan(10);
-    if (fs.existsSync(NOTES_SHARED)) expect(copy).toBe(fs.readFileSync(NOTES_SHARED, 'utf8'));
+    if (NOTES_ORIGINAL) expect(copy).toBe(fs.readFileSync(NOTES_ORIGINAL, 'utf8'));
   });
 });
 
@@ -614,27 +614,14 @@ function evaluate(text: string): number {
   }, 0);
 }
 
-/**
- * Every price the kit knows: the dated price file the instructor tool reads, when the
- * repository has it, and the price list of the course's DESIGN.md, when it is beside the
- * repository.
- */
+/** Every price the kit knows: the dated price file the instructor tool reads. */
 function priceTable(): Set<number> {
   const prices = new Set<number>();
-  const dataFile = path.join(root, 'data', 'prices-us-east-1.json');
-  if (fs.existsSync(dataFile)) {
-    const walk = (v: unknown): void => {
-      if (typeof v === 'number') prices.add(v);
-      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-    };
-    walk(JSON.parse(fs.readFileSync(dataFile, 'utf8')));
-  }
-  const design = path.join(root, '..', 'shared', 'DESIGN.md');
-  if (fs.existsSync(design)) {
-    const text = fs.readFileSync(design, 'utf8');
-    const list = /## Prices used for estimates[^\n]*\n([\s\S]*?)\n\n/.exec(text)?.[1] ?? '';
-    for (const n of list.match(/\d+\.\d+/g) ?? []) prices.add(Number(n));
-  }
+  const walk = (v: unknown): void => {
+    if (typeof v === 'number') prices.add(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(JSON.parse(fs.readFileSync(path.join(root, 'data', 'prices-us-east-1.json'), 'utf8')));
   return prices;
 }
 

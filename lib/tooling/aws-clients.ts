@@ -32,7 +32,7 @@ export type ClientSettings = Record<string, unknown>;
  *   on a laptop or a sandbox VM without network waits for a timeout; the tool disables it
  *   unless the user set AWS_EC2_METADATA_DISABLED themselves (set it to "false" on EC2).
  * - the SDK's Node 20 support notice is a multi-line warning on every run; the kit pins
- *   SDK versions that support Node 20 (DESIGN.md: Node 20 is what the machines have).
+ *   SDK versions that support Node 20 (docs/architecture.md: the kit supports Node 20).
  */
 export function quietSdkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   env.AWS_EC2_METADATA_DISABLED ??= 'true';

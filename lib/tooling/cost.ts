@@ -27,7 +27,8 @@ export function synthesizeForCost(context: Record<string, string>, command = 'co
   const { ConfigError } = require('../config') as typeof import('../config');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-cost-'));
   try {
-    const { app } = buildClassLabApp({ context, outdir }, { guardrails: false });
+    // CDK's built-in template validation (a WebAssembly engine, seconds per synth) checks nothing pricing needs.
+    const { app } = buildClassLabApp({ context, outdir, builtinCloudFormationValidation: false }, { guardrails: false });
     app.synth();
     return readAssembly(outdir);
   } catch (error) {

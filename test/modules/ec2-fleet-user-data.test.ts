@@ -5,6 +5,7 @@ import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FLEET_HEALTH_PATH, FLEET_USER_DATA_PATH } from '../../lib/modules/ec2-fleet';
+import { shellcheckTest } from '../support/shellcheck';
 
 const script = fs.readFileSync(FLEET_USER_DATA_PATH, 'utf8');
 
@@ -52,7 +53,7 @@ async function get(url: string, attempts = 50): Promise<{ status: number; body: 
 }
 
 describe('EC2 fleet boot script', () => {
-  test('passes shellcheck', () => {
+  shellcheckTest('passes shellcheck', () => {
     expect(() => execFileSync('shellcheck', [FLEET_USER_DATA_PATH], { encoding: 'utf8' })).not.toThrow();
   });
 

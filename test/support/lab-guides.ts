@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { shellcheckUsable } from './shellcheck';
 
 /** What the code has, as the guides may name it. */
 export interface CodeFacts {
@@ -492,9 +493,10 @@ export function checkCommands(guide: Guide, explained: ReadonlySet<string>): Pro
 
 /**
  * Runs shellcheck over each guide's shell blocks in order, as one terminal session would run
- * them; one shellcheck process for all guides.
+ * them; one shellcheck process for all guides. Without shellcheck: none outside CI (with a notice).
  */
 export function shellcheckGuides(guides: readonly Guide[], exclude: readonly string[]): Problem[] {
+  if (!shellcheckUsable()) return [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guide-shellcheck-'));
   const scripts = new Map<string, { guide: Guide; lineMap: number[] }>();
   guides.forEach((guide, index) => {

@@ -16,7 +16,7 @@ function price(resources: Template['Resources']) {
 }
 
 describe('the price table', () => {
-  test('is dated, for us-east-1, and holds the DESIGN.md prices', () => {
+  test('is dated, for us-east-1, and holds the prices of docs/architecture.md', () => {
     const raw = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices-us-east-1.json'), 'utf8'));
     expect(raw).toMatchObject({ region: 'us-east-1', currency: 'USD', gathered: '2026', hoursPerMonth: HOURS_PER_MONTH });
     expect(raw.ec2InstanceHourly).toMatchObject({ 't4g.nano': 0.0042, 't3.nano': 0.0052, 't3.micro': 0.0104 });
@@ -59,7 +59,7 @@ describe('cost of the default ClassLabStack', () => {
     expect(stack.byModule).toMatchObject({ s3: 0, ecr: 0, route53: 0 });
     expect(stack.unpriced).toEqual([]);
     expect(doc.classHourly).toBeCloseTo(handComputed, 12);
-    // DESIGN.md: the whole lab costs at most 0.06 USD per idle hour.
+    // docs/architecture.md: the whole lab costs at most 0.06 USD per idle hour.
     expect(stack.hourly).toBeLessThanOrEqual(0.06);
   });
 
