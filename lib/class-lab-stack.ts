@@ -108,16 +108,6 @@ export class ClassLabStack extends Stack {
   }
 
   /**
-   * Availability zones as deploy-time values (Fn::GetAZs), also when a roster gives the stack an
-   * account and region: CDK would otherwise look them up at synth, which needs credentials and the
-   * bootstrap's lookup role (missing in Learner Lab) and makes the template machine-dependent.
-   */
-  get availabilityZones(): string[] {
-    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
-  }
-
-  /** What the Route 53 host names lead to: the target group of each module that is deployed. */
-  /**
    * Two availability zones picked at deploy time (Fn::GetAZs), for every stack. For a stack with
    * both account and region (a roster entry naming both) CDK would otherwise look the zones up at
    * synth, which needs that account's credentials, and write placeholders ("dummy1a") without
@@ -127,6 +117,7 @@ export class ClassLabStack extends Stack {
     return [0, 1].map((index) => Fn.select(index, Fn.getAzs()));
   }
 
+  /** What the Route 53 host names lead to: the target group of each module that is deployed. */
   protected route53Targets(): Route53Targets {
     return { web: this.fleet?.targetGroup, app: this.ecsService?.targetGroup };
   }
