@@ -36,11 +36,14 @@ export interface TeardownOptions {
   /** When set, the tool runs only in these accounts. */
   readonly allowedAccounts?: readonly string[];
   readonly pollMs?: number;
-  /** Delete attempts (with blockers cleared between them) before the RetainResources last resort. */
+  /** Failed attempts on the same blockers (cleared between them) before the FORCE_DELETE_STACK last resort. */
   readonly attempts?: number;
   readonly confirmDelayMs?: number;
   readonly eniWaitMs?: number;
 }
+
+/** Most delete attempts for one stack, whatever progress they make. */
+export const MAX_ATTEMPTS = 10;
 
 export const DEFAULTS = { concurrency: 4, timeoutMinutes: 30, pollMs: 10_000, attempts: 3, confirmDelayMs: 10_000, eniWaitMs: 10 * 60_000 };
 
@@ -298,8 +301,16 @@ export async function deleteStudentStack(ctx: Ctx, stack: KitStack, recorded: re
     return finish('already-gone', 0);
   }
   let stuck: Array<StuckResource & { depth: number }> = [];
-  for (let attempt = 1; attempt <= ctx.attempts; attempt++) {
-    ctx.reporter.progress(`${label}: deleting${attempt > 1 ? ` (attempt ${attempt} of ${ctx.attempts})` : ''}`);
+  let previous = '';
+  let same = 0;
+  let attempt = 0;
+  // A stack like the kit's meets its blockers one after another (zone records, then task
+  // interfaces, then load balancer interfaces and the gateway): an attempt that fails on
+  // other resources than the last one made progress. The same blockers `attempts` times in
+  // a row, or MAX_ATTEMPTS in all, end in the last resort; the deadline bounds everything.
+  for (;;) {
+    attempt++;
+    ctx.reporter.progress(`${label}: deleting${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
     const result = await deleteAndWait(ctx, label, stack.id, { deadline });
     if (result.state === 'gone') return finish('deleted', attempt);
     if (result.state === 'timed-out') return timedOut(attempt, result.status);
@@ -307,13 +318,17 @@ export async function deleteStudentStack(ctx: Ctx, stack: KitStack, recorded: re
     stuckAll.push(...stuck);
     for (const s of stuck) ctx.reporter.progress(`${label}: DELETE_FAILED ${s.logicalId} (${s.type} ${s.physicalId}): ${s.reason}`);
     if (ctx.clock.now() >= deadline) return timedOut(attempt, result.status);
-    if (attempt < ctx.attempts) await clearAll(ctx, stuck, cleared, recorded);
+    const key = stuck.map((s) => `${s.stackId}/${s.logicalId}`).sort().join(',');
+    same = key === previous ? same + 1 : 1;
+    previous = key;
+    if (same >= ctx.attempts || attempt >= MAX_ATTEMPTS) break;
+    await clearAll(ctx, stuck, cleared, recorded);
   }
-  ctx.reporter.progress(`${label}: still DELETE_FAILED after ${ctx.attempts} attempts; forcing the delete and sweeping what it skips`);
+  ctx.reporter.progress(`${label}: still DELETE_FAILED after ${attempt} attempts; forcing the delete and sweeping what it skips`);
   const last = await forceAndSweep(ctx, label, stack.id, stuck, deadline);
   const unswept = last.retained.filter((r) => !r.swept);
-  if (!last.gone) return finish('failed', ctx.attempts + 1, { retained: last.retained, reason: 'the stack did not delete even with FORCE_DELETE_STACK' });
-  return finish('deleted', ctx.attempts + 1, {
+  if (!last.gone) return finish('failed', attempt + 1, { retained: last.retained, reason: 'the stack did not delete even with FORCE_DELETE_STACK' });
+  return finish('deleted', attempt + 1, {
     retained: last.retained,
     reason: unswept.length ? `${unswept.length} skipped resource(s) could not be deleted` : undefined,
   });
