@@ -407,6 +407,17 @@ function printOutcomes(reporter: Reporter, outcomes: readonly StackOutcome[], le
   }
 }
 
+/** Students the kit's tags name; a tagging API that refuses only narrows the scan (each student's scan reports its own failure). */
+async function taggedStudentsOrNone(reporter: Reporter, clients: AwsClients, clock: Clock): Promise<string[]> {
+  try {
+    return await taggedStudents(clients, clock);
+  } catch (error) {
+    if (isCredentialFailure(error)) throw error;
+    reporter.progress(`Could not list students by the kit's tags: ${describeAwsError(error).message}`);
+    return [];
+  }
+}
+
 /** Retained resources the tool could not delete: billable leftovers, each with its delete command. */
 function retainedLeftovers(outcomes: readonly StackOutcome[]): Leftover[] {
   return outcomes.flatMap((o) => o.retained.filter((r) => !r.swept).map((r): Leftover => {
@@ -427,7 +438,7 @@ export async function runTeardown(reporter: Reporter, clients: AwsClients, clock
   const found = [...(await listKitStacks(clients, clock)), ...(await listOrphanedStacks(clients, clock))];
   const { stacks, missing } = selectStacks(found, options.students, options.all);
   // A re-run after a partial teardown still scans every student the kit's tags name.
-  const students = [...new Set([...stacks.map((s) => s.student), ...(options.all ? await taggedStudents(clients, clock) : options.students)])].sort();
+  const students = [...new Set([...stacks.map((s) => s.student), ...(options.all ? await taggedStudentsOrNone(reporter, clients, clock) : options.students)])].sort();
   const plan: PlannedStack[] = [];
   for (const stack of stacks) plan.push({ stack, resources: await inventory(clients, clock, stack.id) });
   const planJson = plan.map((p) => ({ student: p.stack.student, stack: p.stack.name, stackId: p.stack.id, status: p.stack.status, orphan: p.stack.orphan === true, resources: p.resources }));

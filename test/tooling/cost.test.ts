@@ -59,6 +59,7 @@ describe('cost of the default ClassLabStack', () => {
     const run = await runCli(['cost', '--json']);
     expect(run.code).toBe(0);
     const doc = run.json();
+    expect(doc.ok).toBe(true);
     expect(doc.stacks).toHaveLength(1);
     const stack = doc.stacks[0];
     expect(stack.stack).toBe('ClassLabStack');
