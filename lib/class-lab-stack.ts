@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ClassModule, LabConfig } from './config';
 import { LabExpiry } from './expiry';
 import { LabNetwork } from './lab-network';
+import { OwnedLogGroups } from './owned-log-groups';
 import { Ec2Fleet } from './modules/ec2-fleet';
 import { Route53Targets, Route53Zone } from './modules/route53';
 import { S3Storage } from './modules/s3';
@@ -42,6 +43,8 @@ export class ClassLabStack extends Stack {
     });
     this.config = props.config;
     tagEverything(this, props.config);
+    // Every Lambda function (CDK's providers too) logs to a log group this stack deletes.
+    OwnedLogGroups.applyTo(this);
 
     this.network = new LabNetwork(this, 'Network', { allowedCidr: props.config.allowedCidr });
     new CfnOutput(this, 'WebUrl', {

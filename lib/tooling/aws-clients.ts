@@ -91,8 +91,18 @@ export class AwsClients {
 
   /** When the resolved credentials expire, if they are temporary. */
   async credentialExpiry(): Promise<Date | undefined> {
+    return (await this.credentialInfo()).expiration;
+  }
+
+  /**
+   * The credentials' expiry, and whether they are session credentials (they carry a session
+   * token). Pasted session credentials, such as Learner Lab's "AWS Details", have no expiry
+   * the SDK can read.
+   */
+  async credentialInfo(): Promise<{ expiration?: Date; session: boolean }> {
     try {
-      return (await this.sts.config.credentials()).expiration;
+      const credentials = await this.sts.config.credentials();
+      return { expiration: credentials.expiration, session: Boolean(credentials.sessionToken) };
     } catch (error) {
       throw describeAwsError(error);
     }

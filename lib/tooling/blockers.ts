@@ -7,8 +7,8 @@
  */
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand,
-  DescribeNetworkInterfacesCommand, DetachNetworkInterfaceCommand, NetworkInterface,
+  DeleteInternetGatewayCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand,
+  DescribeNetworkInterfacesCommand, DetachInternetGatewayCommand, DetachNetworkInterfaceCommand, NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, DeleteRepositoryCommand, ImageIdentifier, ListImagesCommand } from '@aws-sdk/client-ecr';
 import { DeleteLoadBalancerCommand, DeleteTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -36,6 +36,11 @@ export interface StuckResource {
   readonly type: string;
   readonly reason: string;
 }
+
+/** Documented batch limits: DeleteObjects 1000 keys, BatchDeleteImage 100 ids, ChangeResourceRecordSets 1000 changes (we send 100). */
+export const S3_BATCH = 1000;
+export const ECR_BATCH = 100;
+export const ROUTE53_BATCH = 100;
 
 const NOT_FOUND = /NotFound|NoSuch|does not exist|InvalidGroup\.NotFound|InvalidNetworkInterfaceID|RepositoryNotFound|ResourceNotFound/i;
 
@@ -67,8 +72,10 @@ export async function emptyBucket(ctx: BlockerContext, bucket: string): Promise<
       ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId })),
       ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId })),
     ];
-    for (let i = 0; i < objects.length; i += 1000) {
-      const out = await withRetry(ctx.clock, () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(i, i + 1000), Quiet: true } })));
+    // DeleteObjects takes at most 1000 keys and reports per-key failures in `Errors` of a
+    // successful response: https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+    for (let i = 0; i < objects.length; i += S3_BATCH) {
+      const out = await withRetry(ctx.clock, () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(i, i + S3_BATCH), Quiet: true } })));
       if (out.Errors?.length) throw new Error(`could not delete ${out.Errors.length} object(s) from ${bucket}: ${out.Errors[0].Code} ${out.Errors[0].Message}`);
     }
     versions += page.Versions?.length ?? 0;
@@ -91,9 +98,17 @@ export async function deleteImages(ctx: BlockerContext, repositoryName: string):
     ids.push(...(page.imageIds ?? []));
     token = page.nextToken;
   } while (token);
-  for (let i = 0; i < ids.length; i += 100) {
-    await withRetry(ctx.clock, () => ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: ids.slice(i, i + 100) })));
+  // BatchDeleteImage takes at most 100 image ids and answers per-image failures inside a
+  // successful response: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
+  const failures: string[] = [];
+  for (let i = 0; i < ids.length; i += ECR_BATCH) {
+    const out = await withRetry(ctx.clock, () => ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: ids.slice(i, i + ECR_BATCH) })));
+    for (const f of out.failures ?? []) {
+      // An image already gone is what we wanted.
+      if (f.failureCode !== 'ImageNotFound') failures.push(`${f.imageId?.imageDigest ?? f.imageId?.imageTag ?? '?'}: ${f.failureCode} ${f.failureReason ?? ''}`.trim());
+    }
   }
+  if (failures.length) throw new Error(`could not delete ${failures.length} image(s) from repository ${repositoryName}: ${failures[0]}`);
   return `deleted ${ids.length} image(s) from repository ${repositoryName}`;
 }
 
@@ -119,8 +134,10 @@ export async function deleteExtraRecords(ctx: BlockerContext, zoneId: string): P
     start = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, StartRecordIdentifier: page.NextRecordIdentifier };
   }
   const changes: Change[] = extra.map((r) => ({ Action: 'DELETE', ResourceRecordSet: r }));
-  for (let i = 0; i < changes.length; i += 100) {
-    await withRetry(ctx.clock, () => r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes.slice(i, i + 100), Comment: 'class-lab-admin teardown' } })));
+  // A batch either applies whole or fails with InvalidChangeBatch (thrown, so never taken for done):
+  // https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html
+  for (let i = 0; i < changes.length; i += ROUTE53_BATCH) {
+    await withRetry(ctx.clock, () => r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes.slice(i, i + ROUTE53_BATCH), Comment: 'class-lab-admin teardown' } })));
   }
   return `deleted ${extra.length} record(s) from hosted zone ${zoneName || zoneId}`;
 }
@@ -140,9 +157,8 @@ export async function clearNetworkInterfaces(ctx: BlockerContext, filter: { Name
   const start = ctx.clock.now();
   let deleted = 0;
   let detached = 0;
-  for (;;) {
-    const out = await withRetry(ctx.clock, () => ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [filter] })));
-    const enis = out.NetworkInterfaces ?? [];
+  for (let round = 0; ; round++) {
+    const enis = await describeInterfaces(ctx, [filter]);
     if (enis.length === 0) break;
     for (const eni of enis) {
       if (eni.Status === 'available') {
@@ -153,16 +169,61 @@ export async function clearNetworkInterfaces(ctx: BlockerContext, filter: { Name
         detached++;
       }
     }
-    const waiting = enis.filter((e) => e.Status !== 'available');
-    if (waiting.length === 0) continue;
+    // Every round sleeps, also after deletes: DescribeNetworkInterfaces is eventually
+    // consistent, and a loop without a pause would hammer it while AWS catches up.
     const elapsed = ctx.clock.now() - start;
-    if (elapsed + ctx.eniPollMs > ctx.eniWaitMs) {
-      return `${waiting.length} network interface(s) still in use after ${formatDuration(elapsed)}: ${waiting.map((e) => `${e.NetworkInterfaceId} (${e.Description ?? e.InterfaceType})`).join(', ')}`;
+    const pause = backoff(ctx.eniPollMs, round);
+    if (elapsed + pause > ctx.eniWaitMs) {
+      const waiting = enis.filter((e) => e.Status !== 'available');
+      return `${enis.length} network interface(s) still there after ${formatDuration(elapsed)}: ${(waiting.length ? waiting : enis).map((e) => `${e.NetworkInterfaceId} (${e.Description ?? e.InterfaceType})`).join(', ')}`;
     }
-    ctx.progress(`  waiting for ${waiting.length} network interface(s) in use (${filter.Name} ${filter.Values.join(',')}) to be released (${formatDuration(elapsed)})`);
-    await ctx.clock.sleep(ctx.eniPollMs);
+    ctx.progress(`  waiting for ${enis.length} network interface(s) (${filter.Name} ${filter.Values.join(',')}) to be released (${formatDuration(elapsed)})`);
+    await ctx.clock.sleep(pause);
   }
   return `freed network interfaces of ${filter.Values.join(',')} (${deleted} deleted, ${detached} detached)`;
+}
+
+/** Bounded exponential backoff: base, 2x base, 4x base, then 4x base. */
+export function backoff(baseMs: number, round: number): number {
+  return baseMs * 2 ** Math.min(round, 2);
+}
+
+/** Every network interface that matches, following NextToken. */
+async function describeInterfaces(ctx: BlockerContext, filters: Array<{ Name: string; Values: string[] }>): Promise<NetworkInterface[]> {
+  const found: NetworkInterface[] = [];
+  let token: string | undefined;
+  do {
+    const out = await withRetry(ctx.clock, () => ctx.clients.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filters, NextToken: token })));
+    found.push(...(out.NetworkInterfaces ?? []));
+    token = out.NextToken;
+  } while (token);
+  return found;
+}
+
+/** "Network vpc-0abc has some mapped public address(es)": the VPC named in the reason. */
+export function vpcInReason(reason: string): string | undefined {
+  return /\b(vpc-[0-9a-f]+)\b/.exec(reason)?.[1];
+}
+
+/**
+ * Detaching an internet gateway fails while any interface in the VPC still has a public
+ * IPv4 address mapped ("has some mapped public address(es)"); Fargate task and load
+ * balancer interfaces keep theirs for minutes after the service and load balancer are
+ * gone. Wait (bounded backoff) until no interface of the VPC has a public address.
+ */
+export async function waitForPublicAddresses(ctx: BlockerContext, vpcId: string): Promise<string> {
+  const start = ctx.clock.now();
+  for (let round = 0; ; round++) {
+    const mapped = (await describeInterfaces(ctx, [{ Name: 'vpc-id', Values: [vpcId] }])).filter((e) => e.Association?.PublicIp);
+    const elapsed = ctx.clock.now() - start;
+    if (mapped.length === 0) return `no public addresses left in ${vpcId} (waited ${formatDuration(elapsed)})`;
+    const pause = backoff(ctx.eniPollMs, round);
+    if (elapsed + pause > ctx.eniWaitMs) {
+      return `${mapped.length} network interface(s) in ${vpcId} still have a public address after ${formatDuration(elapsed)}: ${mapped.map((e) => `${e.NetworkInterfaceId} ${e.Association!.PublicIp} (${e.Description ?? e.InterfaceType})`).join(', ')}`;
+    }
+    ctx.progress(`  waiting for ${mapped.length} public address(es) in ${vpcId} to be released (${formatDuration(elapsed)})`);
+    await ctx.clock.sleep(pause);
+  }
 }
 
 /** ENI filter for the resource types that fail with "has dependencies" / "dependent object". */
@@ -173,8 +234,30 @@ function eniFilterFor(type: string, physicalId: string): { Name: string; Values:
   return undefined;
 }
 
-/** Clears what keeps one resource from deleting; undefined when the tool knows no remedy. */
-export async function clearBlocker(ctx: BlockerContext, stuck: StuckResource): Promise<string | undefined> {
+/** A resource of the same stack, as recorded before the delete. */
+export interface SiblingResource {
+  readonly stackId: string;
+  readonly type: string;
+  readonly physicalId: string;
+}
+
+/**
+ * Clears what keeps one resource from deleting; undefined when the tool knows no remedy.
+ * `siblings` are the resources the stacks held before the delete (a failed custom resource
+ * names no bucket; its stack's buckets are what it was meant to empty).
+ */
+export async function clearBlocker(ctx: BlockerContext, stuck: StuckResource, siblings: readonly SiblingResource[] = []): Promise<string | undefined> {
+  if (stuck.type === 'Custom::S3AutoDeleteObjects') {
+    const buckets = siblings.filter((r) => r.stackId === stuck.stackId && r.type === 'AWS::S3::Bucket' && r.physicalId);
+    if (buckets.length === 0) return undefined;
+    const done: string[] = [];
+    for (const b of buckets) done.push(await emptyBucket(ctx, b.physicalId));
+    return `${done.join('; ')} (its auto-delete custom resource failed)`;
+  }
+  if (stuck.type === 'AWS::EC2::VPCGatewayAttachment' && /mapped public address/i.test(stuck.reason)) {
+    const vpc = vpcInReason(stuck.reason) ?? siblings.find((r) => r.type === 'AWS::EC2::VPC' && r.physicalId)?.physicalId;
+    return vpc ? waitForPublicAddresses(ctx, vpc) : undefined;
+  }
   if (!stuck.physicalId) return undefined;
   switch (stuck.type) {
     case 'AWS::S3::Bucket': return emptyBucket(ctx, stuck.physicalId);
@@ -220,7 +303,21 @@ export async function sweepResource(ctx: BlockerContext, type: string, physicalI
       return run(`deleted load balancer ${physicalId}`, () => c.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: physicalId })));
     case 'AWS::ElasticLoadBalancingV2::TargetGroup':
       return run(`deleted target group ${physicalId}`, () => c.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: physicalId })));
+    case 'AWS::EC2::InternetGateway':
+      return run(`deleted internet gateway ${physicalId}`, () => c.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: physicalId })));
+    case 'AWS::EC2::VPCGatewayAttachment': {
+      // Physical id "IGW|vpc-..." (internet gateway attachment); the gateway id is not in it.
+      const vpc = /vpc-[0-9a-f]+/.exec(physicalId)?.[0];
+      const igw = /igw-[0-9a-f]+/.exec(physicalId)?.[0];
+      if (!vpc || !igw) return { done: false, text: `internet gateway attachment ${physicalId} was retained: detach it by hand` };
+      const waited = await waitForPublicAddresses(ctx, vpc);
+      ctx.progress(`  ${waited}`);
+      return run(`detached ${igw} from ${vpc}`, () => c.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc })));
+    }
     default:
+      // A custom resource has nothing of its own in the account: what it manages (the
+      // bucket it empties) is swept as its own resource.
+      if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') return { done: true, text: `${type} ${physicalId} has no resource of its own to delete` };
       return { done: false, text: `${type} ${physicalId} was retained and the tool cannot delete that type: delete it by hand` };
   }
 }

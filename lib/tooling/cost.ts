@@ -111,7 +111,7 @@ export function runCost(reporter: Reporter, options: CostOptions): number {
   const prices = loadPrices(priceFile);
   const roots = options.cdkOut ? readAssembly(path.resolve(options.cdkOut)) : synthesizeForCost(options.context);
   const report = estimate(roots, prices, priceFile, options.students, options.hours);
-  reporter.document(report);
+  reporter.document({ ok: true, ...report });
   printCost(reporter, report, options);
   return 0;
 }

@@ -13,7 +13,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { ConfigError, LabConfig, loadLabConfig } from '../config';
 import { AwsClients, Identity } from './aws-clients';
 import { Clock, formatDuration } from './clock';
-import { describeAwsError, errorName, UsageError } from './errors';
+import { describeAwsError, errorName, EXIT, UsageError } from './errors';
 import { StackNeeds, QuotaTable } from './capacity';
 import { capacityChecks, studentsHere } from './doctor-capacity';
 import { Reporter, table } from './output';
@@ -68,9 +68,19 @@ function couldNotCheck(id: string, error: unknown, fix?: string): CheckResult {
   return { id, status: 'warn', detail: `could not check: ${describeAwsError(error).message}`, fix };
 }
 
+/** An AWS Academy Learner Lab session lasts 4 hours; its credentials end with it. */
+export const LEARNER_LAB_SESSION_HOURS = 4;
+
 async function checkCredentials(clients: AwsClients, identity: Identity, clock: Clock): Promise<CheckResult> {
-  const expiry = await clients.credentialExpiry().catch(() => undefined);
+  const info = await clients.credentialInfo().catch(() => ({ expiration: undefined, session: false }));
+  const expiry = info.expiration;
   const who = `${identity.arn} (account ${identity.account})`;
+  if (!expiry && info.session) {
+    return {
+      id: 'credentials', status: 'warn', detail: `${who}, session credentials with no expiry the tool can read`,
+      fix: `pasted session credentials (key, secret and session token, as Learner Lab's "AWS Details" gives them) end with their session: a Learner Lab session lasts ${LEARNER_LAB_SESSION_HOURS} hours, so copy fresh ones after "Start Lab" if the deploy or teardown will run past that`,
+    };
+  }
   if (!expiry) return { id: 'credentials', status: 'pass', detail: `${who}, long-lived credentials` };
   const left = expiry.getTime() - clock.now();
   const refresh = 'refresh the credentials (Learner Lab: "Start Lab" again, then copy the new ones from "AWS Details"; SSO: `aws sso login`)';
@@ -197,20 +207,28 @@ export function doctorConfig(context: Record<string, string>, command = 'doctor'
   }
 }
 
+export interface CheckRun {
+  readonly results: CheckResult[];
+  readonly account?: string;
+  readonly region?: string;
+  /** AWS could not be used at all (no region, no or rejected credentials): exit 4. */
+  readonly awsUnusable?: boolean;
+}
+
 /** Runs every check; the first two (region, credentials) gate the rest. */
-export async function runChecks(clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<{ results: CheckResult[]; account?: string; region?: string }> {
+export async function runChecks(clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<CheckRun> {
   const config = doctorConfig(options.context);
   let region: string;
   try {
     region = await clients.region();
   } catch (error) {
-    return { results: [{ id: 'region', status: 'fail', detail: describeAwsError(error).message, fix: 'pass --region us-east-1 or set AWS_REGION' }] };
+    return { awsUnusable: true, results: [{ id: 'region', status: 'fail', detail: describeAwsError(error).message, fix: 'pass --region us-east-1 or set AWS_REGION' }] };
   }
   let identity: Identity;
   try {
     identity = await clients.identity();
   } catch (error) {
-    return { region, results: [checkRegion(region), { id: 'credentials', status: 'fail', detail: describeAwsError(error).message, fix: 'configure credentials, then run doctor again' }] };
+    return { region, awsUnusable: true, results: [checkRegion(region), { id: 'credentials', status: 'fail', detail: describeAwsError(error).message, fix: 'configure credentials, then run doctor again' }] };
   }
   const results = [
     await checkCredentials(clients, identity, clock),
@@ -230,10 +248,11 @@ export async function runDoctor(reporter: Reporter, clients: AwsClients, clock: 
   const config = doctorConfig(options.context);
   const deploy = `npx cdk deploy ClassLabStack${config.student ? ` -c student=${config.student}` : ''}`;
   reporter.progress(`Checking whether \`${deploy}\` would work...`);
-  const { results, account, region } = await runChecks(clients, clock, options);
+  const { results, account, region, awsUnusable } = await runChecks(clients, clock, options);
   const failed = results.filter((r) => r.status === 'fail');
   const warned = results.filter((r) => r.status === 'warn');
-  reporter.document({ account, region, ok: failed.length === 0, checks: results });
+  const exitCode = failed.length === 0 ? EXIT.ok : awsUnusable ? EXIT.aws : EXIT.failed;
+  reporter.document({ account, region, ok: failed.length === 0, exitCode, checks: results });
   reporter.line(`Class Lab doctor${account ? ` for account ${account}` : ''}${region ? ` in ${region}` : ''}:`);
   const rows = table(results.map((r) => [r.status.toUpperCase().padEnd(4), r.id, r.detail]));
   results.forEach((r, i) => {
@@ -244,8 +263,8 @@ export async function runDoctor(reporter: Reporter, clients: AwsClients, clock: 
   if (failed.length > 0) {
     reporter.line(`Result: ${summary}. Fix the failed checks before deploying.`);
     reporter.io.stderr(`class-lab-admin doctor: ${failed.length} check(s) failed: ${failed.map((r) => r.id).join(', ')}`);
-    return 1;
+    return exitCode;
   }
   reporter.line(`Result: ${summary}. \`${deploy}\` should work.`);
-  return 0;
+  return EXIT.ok;
 }

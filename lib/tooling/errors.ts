@@ -67,6 +67,17 @@ export function isThrottle(error: unknown): boolean {
   return THROTTLES.has(errorName(error)) || meta?.throttling === true;
 }
 
+const CREDENTIAL_FAILURES = ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'AuthFailure', 'CredentialsProviderError'];
+
+/**
+ * Whether the credentials themselves stopped working (expired mid-run, rejected, missing):
+ * nothing more can be done in the account, so the run ends with exit 4. An access denied on
+ * one action is that action's failure, not this.
+ */
+export function isCredentialFailure(error: unknown): boolean {
+  return CREDENTIAL_FAILURES.includes(errorName(error)) || /Could not load credentials/i.test(errorMessage(error));
+}
+
 /** Turns an AWS SDK failure into the one line a person can act on. */
 export function describeAwsError(error: unknown): ToolError {
   if (error instanceof ToolError) return error;

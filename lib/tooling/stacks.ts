@@ -29,6 +29,8 @@ export interface KitStack {
   readonly expiresAt?: string;
   readonly tags: Record<string, string>;
   readonly outputs: Record<string, string>;
+  /** A nested stack whose root is gone (left by a RetainResources or forced delete). */
+  readonly orphan?: boolean;
 }
 
 export function isKitStack(stack: Stack): boolean {
@@ -64,6 +66,50 @@ export async function listKitStacks(clients: AwsClients, clock: Clock): Promise<
     token = page.NextToken;
   } while (token);
   return found.sort((a, b) => a.student.localeCompare(b.student) || a.name.localeCompare(b.name));
+}
+
+function hasKitTags(stack: Stack): boolean {
+  const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key, t.Value]));
+  return Object.entries(KIT_TAGS).every(([k, v]) => tags[k] === v);
+}
+
+/**
+ * Nested stacks of the kit whose parent is gone: a delete that retained or skipped a nested
+ * stack leaves it with ParentId and RootId still set, so it is no root stack, yet nothing
+ * else will ever delete it. Stack tags propagate to nested stacks, so it still carries the
+ * kit's tags and the student.
+ */
+export async function listOrphanedStacks(clients: AwsClients, clock: Clock): Promise<KitStack[]> {
+  const nested: Stack[] = [];
+  const live = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await withRetry(clock, () => clients.cloudformation.send(new DescribeStacksCommand({ NextToken: token })));
+    for (const stack of page.Stacks ?? []) {
+      if (stack.StackStatus === 'DELETE_COMPLETE') continue;
+      live.add(stack.StackId ?? '');
+      if (stack.ParentId && hasKitTags(stack)) nested.push(stack);
+    }
+    token = page.NextToken;
+  } while (token);
+  const orphans: KitStack[] = [];
+  for (const stack of nested) {
+    if (live.has(stack.ParentId!)) continue;
+    // Not in the listing: ask by id, so a parent on the next page or just deleted is told apart.
+    const parent = await parentStatus(clients, clock, stack.ParentId!);
+    if (parent === 'DELETE_COMPLETE' || parent === 'GONE') orphans.push({ ...toKitStack(stack), orphan: true });
+  }
+  return orphans.sort((a, b) => a.student.localeCompare(b.student) || a.name.localeCompare(b.name));
+}
+
+async function parentStatus(clients: AwsClients, clock: Clock, stackId: string): Promise<string> {
+  try {
+    const out = await withRetry(clock, () => clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackId })));
+    return out.Stacks?.[0]?.StackStatus ?? 'GONE';
+  } catch (error) {
+    if (/does not exist/i.test((error as Error)?.message ?? '')) return 'GONE';
+    throw error;
+  }
 }
 
 /** Student ids from repeated or comma-separated --student values. */

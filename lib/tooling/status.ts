@@ -30,6 +30,7 @@ export async function runStatus(reporter: Reporter, clients: AwsClients, clock: 
   const all = await listKitStacks(clients, clock);
   const stacks = options.students.length > 0 ? all.filter((s) => options.students.includes(s.student)) : all;
   reporter.document({
+    ok: true,
     account: identity.account,
     region,
     stacks: stacks.map((s) => ({

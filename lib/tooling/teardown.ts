@@ -11,14 +11,15 @@
 import {
   DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand, StackEvent,
 } from '@aws-sdk/client-cloudformation';
+import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsClients } from './aws-clients';
-import { BlockerContext, clearBlocker, StuckResource, sweepResource } from './blockers';
+import { BlockerContext, clearBlocker, isGone, StuckResource, sweepResource } from './blockers';
 import { Clock, formatDuration } from './clock';
-import { describeAwsError, errorMessage, RefusedError, UsageError } from './errors';
-import { Leftover, scanLeftovers } from './leftovers';
+import { describeAwsError, errorMessage, EXIT, isCredentialFailure, RefusedError, UsageError } from './errors';
+import { deleteCommand, kindOfType, lambdaLogGroup, Leftover, scanLeftovers, taggedStudents } from './leftovers';
 import { Reporter, table } from './output';
 import { mapBounded, pollUntil, withRetry } from './poller';
-import { KitStack, listKitStacks, selectStacks } from './stacks';
+import { KitStack, listKitStacks, listOrphanedStacks, selectStacks } from './stacks';
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
 
@@ -35,11 +36,14 @@ export interface TeardownOptions {
   /** When set, the tool runs only in these accounts. */
   readonly allowedAccounts?: readonly string[];
   readonly pollMs?: number;
-  /** Delete attempts (with blockers cleared between them) before the RetainResources last resort. */
+  /** Failed attempts on the same blockers (cleared between them) before the FORCE_DELETE_STACK last resort. */
   readonly attempts?: number;
   readonly confirmDelayMs?: number;
   readonly eniWaitMs?: number;
 }
+
+/** Most delete attempts for one stack, whatever progress they make. */
+export const MAX_ATTEMPTS = 10;
 
 export const DEFAULTS = { concurrency: 4, timeoutMinutes: 30, pollMs: 10_000, attempts: 3, confirmDelayMs: 10_000, eniWaitMs: 10 * 60_000 };
 
@@ -78,6 +82,8 @@ export interface StackOutcome {
   readonly cleared: string[];
   readonly retained: RetainedResource[];
   readonly reason?: string;
+  /** Set when AWS could not be used for this stack (credentials expired, access denied): exit 4. */
+  readonly awsUnusable?: boolean;
 }
 
 interface Ctx extends BlockerContext {
@@ -139,12 +145,26 @@ async function stackState(ctx: Ctx, stackId: string): Promise<StackState> {
 
 const isGoneStatus = (status: string) => status === 'GONE' || status === 'DELETE_COMPLETE';
 
-/** Starts a delete and waits (bounded) until the stack is gone or the delete failed. */
-async function deleteAndWait(ctx: Ctx, label: string, stackId: string, retain?: string[]): Promise<{ state: 'gone' | 'failed' | 'timed-out'; status: string }> {
+interface DeleteRequest {
+  /** When the wait for this stack must end (the --timeout counts per stack, not per attempt). */
+  readonly deadline: number;
+  readonly retain?: string[];
+  /**
+   * FORCE_DELETE_STACK: for a stack in DELETE_FAILED, delete it and skip (leave in place) the
+   * resources that failed to delete; they then show DELETE_SKIPPED.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-deleting-stack.html
+   */
+  readonly force?: boolean;
+}
+
+/** Starts a delete and waits (bounded by the stack's deadline) until the stack is gone or the delete failed. */
+async function deleteAndWait(ctx: Ctx, label: string, stackId: string, request: DeleteRequest): Promise<{ state: 'gone' | 'failed' | 'timed-out'; status: string }> {
   try {
     await withRetry(ctx.clock, () => ctx.clients.cloudformation.send(new DeleteStackCommand({
       StackName: stackId,
-      RetainResources: retain && retain.length > 0 ? retain : undefined,
+      RetainResources: request.retain && request.retain.length > 0 ? request.retain : undefined,
+      DeletionMode: request.force ? 'FORCE_DELETE_STACK' : undefined,
     })));
   } catch (error) {
     if (isMissingStack(error)) return { state: 'gone', status: 'GONE' };
@@ -152,15 +172,16 @@ async function deleteAndWait(ctx: Ctx, label: string, stackId: string, retain?: 
   }
   let lastShown = '';
   let lastShownAt = -Infinity;
+  const left = request.deadline - ctx.clock.now();
   // Give CloudFormation one interval to move off the previous attempt's DELETE_FAILED.
-  await ctx.clock.sleep(ctx.pollMs);
+  await ctx.clock.sleep(Math.max(0, Math.min(ctx.pollMs, left)));
   const waited = await pollUntil(() => stackState(ctx, stackId), (s) => isGoneStatus(s.status) || s.status === 'DELETE_FAILED', {
     clock: ctx.clock,
     intervalMs: ctx.pollMs,
-    timeoutMs: Math.max(0, ctx.timeoutMs - ctx.pollMs),
+    timeoutMs: Math.max(0, request.deadline - ctx.clock.now()),
     onPoll: (s, elapsed) => {
       if (s.status !== lastShown || elapsed - lastShownAt >= 60_000) {
-        ctx.reporter.progress(`${label}: ${s.status === 'GONE' ? 'DELETE_COMPLETE' : s.status} (${formatDuration(elapsed + ctx.pollMs)})`);
+        ctx.reporter.progress(`${label}: ${s.status === 'GONE' ? 'DELETE_COMPLETE' : s.status} (${formatDuration(ctx.clock.now() - request.deadline + ctx.timeoutMs)})`);
         lastShown = s.status;
         lastShownAt = elapsed;
       }
@@ -210,10 +231,10 @@ function isStackItself(event: StackEvent, stackId: string): boolean {
 }
 
 /** Clears what blocked each stuck resource; a failure to clear is recorded, not thrown. */
-async function clearAll(ctx: Ctx, stuck: readonly StuckResource[], cleared: string[]): Promise<void> {
+async function clearAll(ctx: Ctx, stuck: readonly StuckResource[], cleared: string[], recorded: readonly StackResourceRecord[]): Promise<void> {
   for (const s of stuck.filter((x) => x.type !== NESTED_STACK)) {
     try {
-      const text = await clearBlocker(ctx, s);
+      const text = await clearBlocker(ctx, s, recorded);
       cleared.push(text ?? `${s.logicalId} (${s.type}): no known remedy; retrying the delete`);
     } catch (error) {
       cleared.push(`${s.logicalId} (${s.type}): could not clear: ${describeAwsError(error).message}`);
@@ -222,29 +243,34 @@ async function clearAll(ctx: Ctx, stuck: readonly StuckResource[], cleared: stri
 }
 
 /**
- * Last resort: delete each failed nested stack, then the root, with RetainResources for the
- * resources that would not delete, and sweep those resources directly.
+ * Last resort, as AWS documents it for a stack stuck in DELETE_FAILED: delete the root with
+ * DeletionMode FORCE_DELETE_STACK, which skips the resources that failed. Nested stacks are
+ * never deleted on their own while their root exists (AWS advises deleting nested stacks
+ * through the root); a nested stack the forced delete skipped is left without a parent and
+ * is then force-deleted itself, the only way left. Then the tool deletes what was skipped.
  */
-async function retainAndSweep(ctx: Ctx, label: string, rootId: string, stuck: ReadonlyArray<StuckResource & { depth: number }>): Promise<{ gone: boolean; retained: RetainedResource[] }> {
+async function forceAndSweep(ctx: Ctx, label: string, rootId: string, stuck: ReadonlyArray<StuckResource & { depth: number }>, deadline: number): Promise<{ gone: boolean; retained: RetainedResource[] }> {
   const leaves = stuck.filter((s) => s.type !== NESTED_STACK);
-  const nestedIds = [...new Set(leaves.filter((s) => s.stackId !== rootId).sort((a, b) => b.depth - a.depth).map((s) => s.stackId))];
-  const goneNested = new Set<string>();
-  for (const nestedId of nestedIds) {
-    const keep = leaves.filter((s) => s.stackId === nestedId).map((s) => s.logicalId);
-    ctx.reporter.progress(`${label}: deleting nested stack ${nestedId.split('/')[1] ?? nestedId} without ${keep.join(', ')}`);
+  ctx.reporter.progress(`${label}: deleting the stack with FORCE_DELETE_STACK, skipping ${leaves.map((s) => s.logicalId).join(', ') || 'what failed'}`);
+  const root = await deleteAndWait(ctx, label, rootId, { deadline, force: true });
+  if (root.state !== 'gone') return { gone: false, retained: [] };
+  const orphans = [...new Set(leaves.filter((s) => s.stackId !== rootId).sort((a, b) => b.depth - a.depth).map((s) => s.stackId))];
+  const goneStacks = new Set<string>([rootId]);
+  for (const nestedId of orphans) {
     try {
-      if ((await deleteAndWait(ctx, label, nestedId, keep)).state === 'gone') goneNested.add(nestedId);
+      const state = await stackState(ctx, nestedId);
+      if (isGoneStatus(state.status) || (await deleteAndWait(ctx, label, nestedId, { deadline, force: state.status === 'DELETE_FAILED' })).state === 'gone') goneStacks.add(nestedId);
     } catch (error) {
       ctx.reporter.progress(`${label}: ${describeAwsError(error).message}`);
     }
   }
-  const rootKeep = stuck.filter((s) => s.stackId === rootId && (s.type !== NESTED_STACK || !goneNested.has(s.physicalId)));
-  ctx.reporter.progress(`${label}: deleting the stack${rootKeep.length ? ` without ${rootKeep.map((s) => s.logicalId).join(', ')}` : ''}`);
-  const root = await deleteAndWait(ctx, label, rootId, rootKeep.map((s) => s.logicalId));
   const retained: RetainedResource[] = [];
   for (const s of leaves) {
     // Only what CloudFormation has let go of is swept; the rest still belongs to a stack.
-    if (root.state !== 'gone' && !goneNested.has(s.stackId)) continue;
+    if (!goneStacks.has(s.stackId)) {
+      retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: false, text: `still in nested stack ${s.stackId}` });
+      continue;
+    }
     try {
       const swept = await sweepResource(ctx, s.type, s.physicalId);
       retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: swept.done, text: swept.text });
@@ -252,12 +278,14 @@ async function retainAndSweep(ctx: Ctx, label: string, rootId: string, stuck: Re
       retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: false, text: `could not delete: ${describeAwsError(error).message}` });
     }
   }
-  return { gone: root.state === 'gone', retained };
+  return { gone: true, retained };
 }
 
 /** Deletes one student stack completely, or says exactly what stopped it. */
-export async function deleteStudentStack(ctx: Ctx, stack: KitStack): Promise<StackOutcome> {
+export async function deleteStudentStack(ctx: Ctx, stack: KitStack, recorded: readonly StackResourceRecord[] = []): Promise<StackOutcome> {
   const start = ctx.clock.now();
+  // --timeout bounds the whole stack: every attempt, blocker wait and the last resort.
+  const deadline = start + ctx.timeoutMs;
   const label = `${stack.name} (${stack.student})`;
   const base = { stack: stack.name, stackId: stack.id, student: stack.student };
   const stuckAll: StuckResource[] = [];
@@ -265,31 +293,66 @@ export async function deleteStudentStack(ctx: Ctx, stack: KitStack): Promise<Sta
   const finish = (result: StackOutcome['result'], attempts: number, extra: Partial<StackOutcome> = {}): StackOutcome => ({
     ...base, result, attempts, elapsedMs: ctx.clock.now() - start, stuck: stuckAll, cleared, retained: [], ...extra,
   });
+  const timedOut = (attempts: number, status: string) => finish('timed-out', attempts, {
+    reason: `still ${status} after ${formatDuration(ctx.timeoutMs)} (--timeout); run teardown again to keep going`,
+  });
   if (isGoneStatus((await withRetry(ctx.clock, () => stackState(ctx, stack.id))).status)) {
     ctx.reporter.progress(`${label}: already gone`);
     return finish('already-gone', 0);
   }
   let stuck: Array<StuckResource & { depth: number }> = [];
-  for (let attempt = 1; attempt <= ctx.attempts; attempt++) {
-    ctx.reporter.progress(`${label}: deleting${attempt > 1 ? ` (attempt ${attempt} of ${ctx.attempts})` : ''}`);
-    const result = await deleteAndWait(ctx, label, stack.id);
+  let previous = '';
+  let same = 0;
+  let attempt = 0;
+  // A stack like the kit's meets its blockers one after another (zone records, then task
+  // interfaces, then load balancer interfaces and the gateway): an attempt that fails on
+  // other resources than the last one made progress. The same blockers `attempts` times in
+  // a row, or MAX_ATTEMPTS in all, end in the last resort; the deadline bounds everything.
+  for (;;) {
+    attempt++;
+    ctx.reporter.progress(`${label}: deleting${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+    const result = await deleteAndWait(ctx, label, stack.id, { deadline });
     if (result.state === 'gone') return finish('deleted', attempt);
-    if (result.state === 'timed-out') {
-      return finish('timed-out', attempt, { reason: `still ${result.status} after ${formatDuration(ctx.timeoutMs)}; run teardown again to keep waiting` });
-    }
+    if (result.state === 'timed-out') return timedOut(attempt, result.status);
     stuck = await readFailures(ctx.clients, ctx.clock, stack.id);
     stuckAll.push(...stuck);
     for (const s of stuck) ctx.reporter.progress(`${label}: DELETE_FAILED ${s.logicalId} (${s.type} ${s.physicalId}): ${s.reason}`);
-    if (attempt < ctx.attempts) await clearAll(ctx, stuck, cleared);
+    if (ctx.clock.now() >= deadline) return timedOut(attempt, result.status);
+    const key = stuck.map((s) => `${s.stackId}/${s.logicalId}`).sort().join(',');
+    same = key === previous ? same + 1 : 1;
+    previous = key;
+    if (same >= ctx.attempts || attempt >= MAX_ATTEMPTS) break;
+    await clearAll(ctx, stuck, cleared, recorded);
   }
-  ctx.reporter.progress(`${label}: still DELETE_FAILED after ${ctx.attempts} attempts; retaining the stuck resources and sweeping them`);
-  const last = await retainAndSweep(ctx, label, stack.id, stuck);
+  ctx.reporter.progress(`${label}: still DELETE_FAILED after ${attempt} attempts; forcing the delete and sweeping what it skips`);
+  const last = await forceAndSweep(ctx, label, stack.id, stuck, deadline);
   const unswept = last.retained.filter((r) => !r.swept);
-  if (!last.gone) return finish('failed', ctx.attempts + 1, { retained: last.retained, reason: 'the stack did not delete even with RetainResources' });
-  return finish('deleted', ctx.attempts + 1, {
+  if (!last.gone) return finish('failed', attempt + 1, { retained: last.retained, reason: 'the stack did not delete even with FORCE_DELETE_STACK' });
+  return finish('deleted', attempt + 1, {
     retained: last.retained,
-    reason: unswept.length ? `${unswept.length} retained resource(s) could not be deleted` : undefined,
+    reason: unswept.length ? `${unswept.length} skipped resource(s) could not be deleted` : undefined,
   });
+}
+
+/**
+ * The log group Lambda creates on first invoke (`/aws/lambda/<function>`) belongs to no
+ * stack. Functions the kit synthesizes now log to a log group their stack owns; for stacks
+ * deployed before that (or a function someone added), the tool deletes the default one of
+ * each function of a stack it deleted.
+ */
+async function deleteLambdaLogGroups(ctx: Ctx, recorded: readonly StackResourceRecord[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const fn of recorded.filter((r) => r.type === 'AWS::Lambda::Function' && r.physicalId)) {
+    const name = lambdaLogGroup(fn.physicalId);
+    try {
+      await withRetry(ctx.clock, () => ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name })));
+      done.push(`deleted log group ${name} that Lambda created for ${fn.logicalId}`);
+    } catch (error) {
+      // Gone (or never created) is what we want; anything else shows in the leftover scan.
+      if (!isGone(error)) done.push(`could not delete log group ${name}: ${describeAwsError(error).message}`);
+    }
+  }
+  return done;
 }
 
 function checkAllowed(account: string, allowed: readonly string[] | undefined): void {
@@ -315,10 +378,10 @@ async function confirm(reporter: Reporter, clock: Clock, options: TeardownOption
 function printPlan(reporter: Reporter, account: string, region: string, plan: readonly PlannedStack[], missing: readonly string[]): void {
   reporter.line(`Teardown plan for account ${account} (${region}): ${plan.length} stack${plan.length === 1 ? '' : 's'}`);
   for (const { stack, resources } of plan) {
-    reporter.line(`  ${stack.name}  student ${stack.student}  ${stack.status}  created ${stack.created?.toISOString() ?? '-'}`);
+    reporter.line(`  ${stack.name}${stack.orphan ? ' (nested stack left without its root)' : ''}  student ${stack.student}  ${stack.status}  created ${stack.created?.toISOString() ?? '-'}`);
     reporter.line(`    holds ${resources.filter((r) => r.type !== NESTED_STACK).length} resources: ${summarizeResources(resources) || 'none'}`);
   }
-  if (missing.length) reporter.line(`  no stack for: ${missing.join(', ')}`);
+  if (missing.length) reporter.line(`  no stack for: ${missing.join(', ')} (a run with --delete still scans for their leftovers)`);
 }
 
 function printOutcomes(reporter: Reporter, outcomes: readonly StackOutcome[], leftovers: ReadonlyMap<string, Leftover[]>): void {
@@ -337,8 +400,30 @@ function printOutcomes(reporter: Reporter, outcomes: readonly StackOutcome[], le
       reporter.line(`  ${student}: none`);
       continue;
     }
-    for (const row of table(list.map((l) => [student, l.kind, l.id, l.billable ? 'billable' : 'free', `found by ${l.foundBy}`]))) reporter.line(row);
+    for (const l of list) {
+      reporter.line(`  ${student}  ${l.kind}  ${l.id}  ${l.billable ? 'billable' : 'free'}  found by ${l.foundBy}${l.unverified ? ` (cannot tell if gone: ${l.unverified})` : ''}`);
+      reporter.line(`      delete: ${l.command}`);
+    }
   }
+}
+
+/** Students the kit's tags name; a tagging API that refuses only narrows the scan (each student's scan reports its own failure). */
+async function taggedStudentsOrNone(reporter: Reporter, clients: AwsClients, clock: Clock): Promise<string[]> {
+  try {
+    return await taggedStudents(clients, clock);
+  } catch (error) {
+    if (isCredentialFailure(error)) throw error;
+    reporter.progress(`Could not list students by the kit's tags: ${describeAwsError(error).message}`);
+    return [];
+  }
+}
+
+/** Retained resources the tool could not delete: billable leftovers, each with its delete command. */
+function retainedLeftovers(outcomes: readonly StackOutcome[]): Leftover[] {
+  return outcomes.flatMap((o) => o.retained.filter((r) => !r.swept).map((r): Leftover => {
+    const kind = kindOfType(r.type);
+    return { student: o.student, kind, id: r.physicalId || r.logicalId, billable: true, foundBy: 'retained', command: deleteCommand(kind, r.physicalId || r.logicalId) };
+  }));
 }
 
 export async function runTeardown(reporter: Reporter, clients: AwsClients, clock: Clock, options: TeardownOptions): Promise<number> {
@@ -349,23 +434,23 @@ export async function runTeardown(reporter: Reporter, clients: AwsClients, clock
   checkAllowed(identity.account, options.allowedAccounts);
 
   reporter.progress(`Looking for Class Lab stacks in account ${identity.account}, ${region}...`);
-  const { stacks, missing } = selectStacks(await listKitStacks(clients, clock), options.students, options.all);
-  if (stacks.length === 0) {
-    const whom = options.all ? 'any student' : options.students.join(', ');
-    throw new RefusedError(`nothing selected: no Class Lab stack for ${whom} in account ${identity.account} (${region}); see \`class-lab-admin status\``);
-  }
+  // Root stacks, and nested stacks a partial teardown left without their root.
+  const found = [...(await listKitStacks(clients, clock)), ...(await listOrphanedStacks(clients, clock))];
+  const { stacks, missing } = selectStacks(found, options.students, options.all);
+  // A re-run after a partial teardown still scans every student the kit's tags name.
+  const students = [...new Set([...stacks.map((s) => s.student), ...(options.all ? await taggedStudentsOrNone(reporter, clients, clock) : options.students)])].sort();
   const plan: PlannedStack[] = [];
   for (const stack of stacks) plan.push({ stack, resources: await inventory(clients, clock, stack.id) });
-  const planJson = plan.map((p) => ({ student: p.stack.student, stack: p.stack.name, stackId: p.stack.id, status: p.stack.status, resources: p.resources }));
+  const planJson = plan.map((p) => ({ student: p.stack.student, stack: p.stack.name, stackId: p.stack.id, status: p.stack.status, orphan: p.stack.orphan === true, resources: p.resources }));
   printPlan(reporter, identity.account, region, plan, missing);
 
   if (!options.delete) {
-    reporter.document({ account: identity.account, region, dryRun: true, plan: planJson, missing });
-    const selector = options.all ? '--all' : `--student ${stacks.map((s) => s.student).join(',')}`;
-    reporter.line(`Dry run: nothing was deleted. To delete: class-lab-admin teardown ${selector} --delete`);
+    reporter.document({ account: identity.account, region, ok: true, dryRun: true, plan: planJson, missing });
+    const selector = options.all ? '--all' : `--student ${students.join(',')}`;
+    reporter.line(`Dry run: nothing was deleted. To delete${stacks.length ? '' : ' (and scan for leftovers)'}: class-lab-admin teardown ${selector} --delete`);
     return 0;
   }
-  await confirm(reporter, clock, options, identity.account, region, stacks.length);
+  if (stacks.length > 0) await confirm(reporter, clock, options, identity.account, region, stacks.length);
 
   const ctx: Ctx = {
     clients, clock, reporter,
@@ -377,43 +462,63 @@ export async function runTeardown(reporter: Reporter, clients: AwsClients, clock
     eniPollMs: 15_000,
   };
   // One stack's error (access denied, say) is that stack's outcome; the others go on.
-  const outcomes = await mapBounded(stacks, options.concurrency, (stack) => deleteStudentStack(ctx, stack).catch((error): StackOutcome => {
-    const reason = describeAwsError(error).message;
-    reporter.progress(`${stack.name} (${stack.student}): ${reason}`);
-    return { stack: stack.name, stackId: stack.id, student: stack.student, result: 'failed', attempts: 0, elapsedMs: 0, stuck: [], cleared: [], retained: [], reason };
-  }));
+  const outcomes = await mapBounded(plan, options.concurrency, async ({ stack, resources }): Promise<StackOutcome> => {
+    try {
+      const outcome = await deleteStudentStack(ctx, stack, resources);
+      if (outcome.result === 'deleted' || outcome.result === 'already-gone') outcome.cleared.push(...(await deleteLambdaLogGroups(ctx, resources)));
+      return outcome;
+    } catch (error) {
+      const failure = describeAwsError(error);
+      reporter.progress(`${stack.name} (${stack.student}): ${failure.message}`);
+      return {
+        stack: stack.name, stackId: stack.id, student: stack.student, result: 'failed', attempts: 0, elapsedMs: 0, stuck: [], cleared: [], retained: [],
+        reason: failure.message, ...(isCredentialFailure(error) ? { awsUnusable: true } : {}),
+      };
+    }
+  });
 
   reporter.progress('Scanning for leftovers...');
   const leftovers = new Map<string, Leftover[]>();
   const unscanned = new Map<string, string>();
-  for (const student of [...new Set(stacks.map((s) => s.student))]) {
+  let scanAwsUnusable = false;
+  const retained = retainedLeftovers(outcomes);
+  for (const student of students) {
     const recorded = plan.filter((p) => p.stack.student === student).flatMap((p) => p.resources);
     try {
-      leftovers.set(student, await scanLeftovers(clients, clock, student, recorded));
+      const scanned = await scanLeftovers(clients, clock, student, recorded);
+      const mine = retained.filter((r) => r.student === student && !scanned.some((l) => l.id === r.id));
+      leftovers.set(student, [...mine, ...scanned]);
     } catch (error) {
       // Nothing proves the student's resources are gone: say so rather than report "none".
-      unscanned.set(student, describeAwsError(error).message);
+      const failure = describeAwsError(error);
+      if (isCredentialFailure(error)) scanAwsUnusable = true;
+      unscanned.set(student, failure.message);
+      leftovers.set(student, retained.filter((r) => r.student === student));
     }
   }
   const billable = [...leftovers.values()].flat().filter((l) => l.billable);
   const notDeleted = outcomes.filter((o) => o.result === 'failed' || o.result === 'timed-out');
   const ok = billable.length === 0 && notDeleted.length === 0 && unscanned.size === 0;
+  const awsUnusable = outcomes.some((o) => o.awsUnusable) || scanAwsUnusable;
+  const exitCode = ok ? EXIT.ok : awsUnusable ? EXIT.aws : EXIT.failed;
   reporter.document({
-    account: identity.account, region, dryRun: false, plan: planJson, missing, outcomes,
-    leftovers: Object.fromEntries(leftovers), unscanned: Object.fromEntries(unscanned), ok,
+    account: identity.account, region, ok, exitCode, dryRun: false, plan: planJson, missing, outcomes,
+    leftovers: Object.fromEntries(leftovers), unscanned: Object.fromEntries(unscanned),
   });
   printOutcomes(reporter, outcomes, leftovers);
   for (const [student, why] of unscanned) reporter.line(`  ${student}: could not scan for leftovers: ${why}`);
   if (ok) {
-    reporter.line(`Teardown complete: ${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} gone, nothing billable left.`);
-    return 0;
+    const gone = outcomes.length ? `${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} gone` : `no stack left${students.length ? ` for ${students.join(', ')}` : ''}`;
+    reporter.line(`Teardown complete: ${gone}, nothing billable left.`);
+    return EXIT.ok;
   }
   const problems = [
     notDeleted.length ? `${notDeleted.length} stack(s) not deleted (${notDeleted.map((o) => o.stack).join(', ')})` : '',
     billable.length ? `${billable.length} billable leftover(s) (${[...new Set(billable.map((l) => l.student))].join(', ')})` : '',
     unscanned.size ? `leftovers not scanned (${[...unscanned.keys()].join(', ')})` : '',
   ].filter((p) => p);
-  reporter.line(`Teardown incomplete: ${problems.join('; ')}. Run it again, or delete the leftovers by hand.`);
+  const next = awsUnusable ? 'Refresh the AWS credentials and run it again' : 'Run it again, or delete the leftovers with the commands shown';
+  reporter.line(`Teardown incomplete: ${problems.join('; ')}. ${next}.`);
   reporter.io.stderr(`class-lab-admin teardown: ${problems.join('; ')}`);
-  return 1;
+  return exitCode;
 }

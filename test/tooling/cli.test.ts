@@ -86,9 +86,9 @@ describe('the npm bin run where there is no AWS', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
-  test('doctor without credentials reports the failed check with its fix, exit 1', () => {
+  test('doctor without credentials reports the failed check with its fix, exit 4 (AWS unusable)', () => {
     const result = runBin(['doctor'], { AWS_REGION: 'us-east-1' });
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(4);
     expect(result.stdout).toMatch(/FAIL {2}credentials +no AWS credentials found/);
     expect(result.stdout).toContain('fix: configure credentials, then run doctor again');
     expect(result.stderr.trimEnd().split('\n').pop()).toBe('class-lab-admin doctor: 1 check(s) failed: credentials');

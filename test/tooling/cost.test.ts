@@ -16,9 +16,19 @@ function price(resources: Template['Resources']) {
 }
 
 describe('the price table', () => {
-  test('is dated, for us-east-1, and holds the prices of docs/architecture.md', () => {
-    const raw = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices-us-east-1.json'), 'utf8'));
-    expect(raw).toMatchObject({ region: 'us-east-1', currency: 'USD', gathered: '2026', hoursPerMonth: HOURS_PER_MONTH });
+  test('is dated (a calendar date), for us-east-1, cites an AWS pricing page per price group, and names what is only an estimate', () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices-us-east-1.json'), 'utf8');
+    const raw = JSON.parse(text);
+    expect(raw).toMatchObject({ region: 'us-east-1', currency: 'USD', hoursPerMonth: HOURS_PER_MONTH });
+    expect(raw.gathered).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(text).not.toMatch(/DESIGN/);
+    const groups = Object.keys(raw).filter((k) => !['region', 'currency', 'gathered', 'basis', 'source', 'sources', 'checked', 'estimates', 'hoursPerMonth'].includes(k));
+    for (const group of groups) expect({ group, page: raw.sources[group] }).toEqual({ group, page: expect.stringMatching(/^https:\/\/aws\.amazon\.com\/.+\/pricing\//) });
+    // Every instance size is either checked against a published price or listed as an estimate.
+    for (const size of Object.keys(raw.ec2InstanceHourly)) {
+      const key = `ec2InstanceHourly.${size}`;
+      expect({ key, accounted: (key in raw.checked) !== raw.estimates.includes(key) }).toEqual({ key, accounted: true });
+    }
     expect(raw.ec2InstanceHourly).toMatchObject({ 't4g.nano': 0.0042, 't3.nano': 0.0052, 't3.micro': 0.0104 });
     expect(raw).toMatchObject({ albHourly: 0.0225, albLcuHourly: 0.008, publicIpv4Hourly: 0.005, natGatewayHourly: 0.045, hostedZonePerMonth: 0.5, ecrStoragePerGbMonth: 0.1 });
     expect(raw.fargateHourly).toEqual({ x86_64: { perVcpu: 0.04048, perGb: 0.004445 }, arm64: { perVcpu: 0.03238, perGb: 0.00356 } });
@@ -49,6 +59,7 @@ describe('cost of the default ClassLabStack', () => {
     const run = await runCli(['cost', '--json']);
     expect(run.code).toBe(0);
     const doc = run.json();
+    expect(doc.ok).toBe(true);
     expect(doc.stacks).toHaveLength(1);
     const stack = doc.stacks[0];
     expect(stack.stack).toBe('ClassLabStack');
@@ -67,7 +78,7 @@ describe('cost of the default ClassLabStack', () => {
     const run = await runCli(['cost', '--students', '25', '--hours', '3']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('Class Lab cost estimate: us-east-1 on-demand prices in USD, gathered 2026 (data/prices-us-east-1.json)');
+    expect(lines[0]).toBe('Class Lab cost estimate: us-east-1 on-demand prices in USD, gathered 2026-12-01 (data/prices-us-east-1.json)');
     expect(run.stdout).toMatch(/network +Application Load Balancer +0\.0225/);
     expect(run.stdout).toMatch(/network +2 public IPv4 addresses \(internet-facing ALB, one per AZ\) +0\.0100/);
     expect(run.stdout).toMatch(/ec2 +2 x t4g\.nano \(Auto Scaling desired capacity\) +0\.0084/);

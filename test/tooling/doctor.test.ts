@@ -70,6 +70,24 @@ describe('doctor', () => {
     expect(checks.find((c: any) => c.id === 'credentials').detail).toContain('credentials expire in 40m00s');
   });
 
+  test('pasted session credentials (key, secret, token, no expiry) warn and name the 4-hour Learner Lab session; the JSON says ok', async () => {
+    healthyAccount(LEARNER_ARN);
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock(), session: true });
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ ok: true, exitCode: 0 });
+    const credentials = run.json().checks.find((c: any) => c.id === 'credentials');
+    expect(credentials).toMatchObject({ status: 'warn', detail: expect.stringContaining('session credentials with no expiry the tool can read') });
+    expect(credentials.fix).toContain('a Learner Lab session lasts 4 hours');
+  });
+
+  test('without credentials the JSON document says ok: false and the exit is 4', async () => {
+    healthyAccount();
+    aws.sts.rejects(awsError('InvalidClientTokenId', 'The security token included in the request is invalid'));
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    expect(run.code).toBe(4);
+    expect(run.json()).toMatchObject({ ok: false, exitCode: 4, checks: [expect.objectContaining({ id: 'region' }), expect.objectContaining({ id: 'credentials', status: 'fail' })] });
+  });
+
   test('a Learner Lab session outside us-east-1 / us-west-2 fails the sandbox check', async () => {
     healthyAccount(LEARNER_ARN);
     const run = await runCli(['doctor', '--json', '--region', 'eu-west-1'], { clock: new VirtualClock() });
@@ -135,7 +153,7 @@ describe('doctor', () => {
     aws.sts.reset();
     aws.sts.rejects(awsError('ExpiredToken', 'The security token included in the request is expired'));
     const run = await runCli(['doctor'], { clock: new VirtualClock() });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(4);
     expect(run.stdout).toMatch(/FAIL {2}credentials +AWS credentials have expired \(ExpiredToken\)/);
     expect(aws.ssm.calls()).toHaveLength(0);
   });

@@ -49,6 +49,7 @@ describe('status', () => {
     const run = await runCli(['status', '--json', '--student', 'ana'], { clock });
     expect(run.code).toBe(0);
     expect(run.json()).toEqual({
+      ok: true,
       account: ACCOUNT,
       region: 'us-east-1',
       stacks: [expect.objectContaining({

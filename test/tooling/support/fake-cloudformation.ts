@@ -50,6 +50,9 @@ interface FakeStack {
   status: string;
   finishAt?: number;
   outcome?: 'ok' | FailureSpec[];
+  /** Nested stacks a FORCE_DELETE_STACK delete skips (they failed before): left without a parent. */
+  skipped?: Set<string>;
+  lastFailures?: FailureSpec[];
   attempt: number;
   events: StackEvent[];
   resources: Array<{ logicalId: string; type: string; physicalId: string }>;
@@ -62,7 +65,7 @@ export function stackId(name: string): string {
 export class FakeCloudFormation {
   readonly mock = mockClient(CloudFormationClient);
   readonly stacks: FakeStack[] = [];
-  readonly deleteCalls: Array<{ stack: string; retain?: string[] }> = [];
+  readonly deleteCalls: Array<{ stack: string; retain?: string[]; force?: boolean }> = [];
   /** Most root stacks deleting at the same moment. */
   maxInFlight = 0;
   private throttles = new Map<string, number>();
@@ -72,7 +75,7 @@ export class FakeCloudFormation {
   constructor(private readonly clock: VirtualClock, specs: FakeStackSpec[]) {
     for (const spec of specs) this.add(spec);
     this.mock.on(DescribeStacksCommand).callsFake((input) => this.guard('DescribeStacks', () => this.describeStacks(input.StackName)));
-    this.mock.on(DeleteStackCommand).callsFake((input) => this.guard('DeleteStack', () => this.deleteStack(input.StackName!, input.RetainResources)));
+    this.mock.on(DeleteStackCommand).callsFake((input) => this.guard('DeleteStack', () => this.deleteStack(input.StackName!, input.RetainResources, input.DeletionMode)));
     this.mock.on(DescribeStackEventsCommand).callsFake((input) => this.guard('DescribeStackEvents', () => this.describeEvents(input.StackName!, input.NextToken)));
     this.mock.on(ListStackResourcesCommand).callsFake((input) => this.guard('ListStackResources', () => this.listResources(input.StackName!)));
   }
@@ -139,9 +142,10 @@ export class FakeCloudFormation {
       });
       if (outcome === 'ok' || outcome.length === 0) {
         stack.status = 'DELETE_COMPLETE';
-        for (const child of this.children(stack)) child.status = 'DELETE_COMPLETE';
+        for (const child of this.children(stack).filter((c) => !stack.skipped?.has(c.logicalId!))) child.status = 'DELETE_COMPLETE';
         continue;
       }
+      stack.lastFailures = outcome;
       const failedNested = new Set<string>();
       for (const f of outcome) {
         const child = f.nested ? this.children(stack).find((c) => c.logicalId === f.nested) : undefined;
@@ -195,19 +199,22 @@ export class FakeCloudFormation {
     return { Stacks: [this.toApi(stack)] };
   }
 
-  private deleteStack(name: string, retain?: string[]) {
+  private deleteStack(name: string, retain?: string[], mode?: string) {
     this.settle();
-    this.deleteCalls.push({ stack: this.find(name)?.name ?? name, retain });
+    const force = mode === 'FORCE_DELETE_STACK';
+    this.deleteCalls.push({ stack: this.find(name)?.name ?? name, retain, ...(force ? { force } : {}) });
     const stack = this.find(name);
     if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
-    if (retain && retain.length > 0 && stack.status !== 'DELETE_FAILED') {
-      throw awsError('ValidationError', 'Invalid operation on stack: RetainResources can only be specified when the stack is in the DELETE_FAILED state');
+    if (((retain && retain.length > 0) || force) && stack.status !== 'DELETE_FAILED') {
+      throw awsError('ValidationError', 'Invalid operation on stack: RetainResources and FORCE_DELETE_STACK can only be specified when the stack is in the DELETE_FAILED state');
     }
     const attempts = stack.spec.attempts ?? ['ok'];
     const planned = attempts[Math.min(stack.attempt, attempts.length - 1)];
     stack.attempt++;
-    // RetainResources skips the resources that would not delete, so this attempt succeeds.
-    stack.outcome = retain && retain.length > 0 ? 'ok' : planned;
+    // RetainResources and FORCE_DELETE_STACK skip the resources that would not delete, so this attempt succeeds;
+    // a forced delete leaves a failed nested stack in place (DELETE_SKIPPED), without its parent.
+    if (force) stack.skipped = new Set((stack.lastFailures ?? []).flatMap((f) => (f.nested ? [f.nested] : [])));
+    stack.outcome = (retain && retain.length > 0) || force ? 'ok' : planned;
     stack.status = 'DELETE_IN_PROGRESS';
     stack.finishAt = this.clock.now() + (stack.spec.deleteSeconds ?? 30) * 1000;
     this.event(stack, stack.name, stack.id, 'AWS::CloudFormation::Stack', 'DELETE_IN_PROGRESS', 'User Initiated');

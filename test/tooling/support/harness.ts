@@ -74,10 +74,14 @@ export class FakeIo implements Io {
   }
 }
 
-/** Clients with fixed settings, so no credential or region is looked up on this machine. */
-export function testClients(expiration?: Date, region = 'us-east-1'): AwsClients {
+/**
+ * Clients with fixed settings, so no credential or region is looked up on this machine.
+ * Long-lived keys by default; with an expiration, session credentials; `session: true`
+ * without one models pasted session credentials (Learner Lab's "AWS Details").
+ */
+export function testClients(expiration?: Date, region = 'us-east-1', session = expiration !== undefined): AwsClients {
   return new AwsClients({ region }, {
-    credentials: { accessKeyId: 'AKIATESTTESTTESTTEST', secretAccessKey: 'test', sessionToken: 'test', expiration },
+    credentials: { accessKeyId: 'AKIATESTTESTTESTTEST', secretAccessKey: 'test', ...(session ? { sessionToken: 'test' } : {}), expiration },
   });
 }
 
@@ -91,10 +95,10 @@ export interface CliRun {
   json(): any;
 }
 
-export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; http?: HttpProbe } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; session?: boolean; http?: HttpProbe } = {}): Promise<CliRun> {
   const io = new FakeIo(options.answers);
   const clock = options.clock ?? new VirtualClock();
-  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1'), env: options.env ?? {}, http: options.http });
+  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1', options.session), env: options.env ?? {}, http: options.http });
   return {
     code, io, clock,
     stdout: io.out.join('\n'),

@@ -1,0 +1,160 @@
+/**
+ * Teardown end to end in a fake account deployed from the kit's own synthesized templates
+ * (see support/fake-account.ts): each variant tears down to nothing with exit 0, and each
+ * blocker the kit meets ends gone or with the exact leftover named.
+ */
+import { CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
+import { synthLab, SynthesizedLab } from '../support/synth';
+import { DeployedTemplate, FakeAccount, isModelled, Scenario } from './support/fake-account';
+import { runCli, VirtualClock } from './support/harness';
+
+const VARIANTS: Record<string, Record<string, string>> = {
+  default: {},
+  student: { student: 'ana' },
+  'learner-lab': { sandbox: 'learner-lab', expiresAfterHours: '4' },
+  imageTag: { imageTag: 'v1' },
+};
+const labs = new Map<string, SynthesizedLab>();
+const labOf = (variant: string) => {
+  if (!labs.has(variant)) labs.set(variant, synthLab(VARIANTS[variant], { guardrails: false }));
+  return labs.get(variant)!;
+};
+
+/** A stack's template and, keyed by their logical id in it, its nested stacks' templates. */
+function deployedTemplate(lab: SynthesizedLab, stack: Stack, transform: (t: Record<string, any>) => Record<string, any> = (t) => t): DeployedTemplate {
+  const nested: Record<string, DeployedTemplate> = {};
+  for (const child of stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c) && c.nestedStackParent === stack)) {
+    const resource = child.nestedStackResource as CfnElement;
+    nested[stack.resolve(resource.logicalId)] = deployedTemplate(lab, child, transform);
+  }
+  return { template: transform(JSON.parse(JSON.stringify(lab.template(stack).toJSON()))), nested };
+}
+
+let clock: VirtualClock;
+let fake: FakeAccount | undefined;
+
+function deploy(variant: string, scenario: Scenario = {}, transform?: (t: Record<string, any>) => Record<string, any>): FakeAccount {
+  fake?.restore();
+  clock = new VirtualClock();
+  fake = new FakeAccount(clock, scenario);
+  const lab = labOf(variant);
+  for (const stack of lab.stacks) fake.deploy(stack.stackName, deployedTemplate(lab, stack, transform), stack.tags.tagValues());
+  return fake;
+}
+
+// Synthesis (once per variant for this file) is the slow part; the teardowns run on virtual time.
+jest.setTimeout(120_000);
+beforeAll(() => Object.keys(VARIANTS).forEach(labOf));
+
+const teardown = (...extra: string[]) => runCli(['teardown', '--all', '--delete', '--yes', '--json', ...extra], { clock });
+
+afterAll(() => fake?.restore());
+
+describe('the fake account models every resource type the kit synthesizes', () => {
+  test.each(Object.keys(VARIANTS))('%s: no type without a model (a new module must add one)', (variant) => {
+    const types = new Set([...labOf(variant).allTemplates().values()].flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => r.Type as string)));
+    expect([...types].filter((t) => !isModelled(t))).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(VARIANTS))('teardown of the %s variant in the fake account', (variant) => {
+  test('ends with nothing left, exit 0, after waiting out the draining interfaces', async () => {
+    const account = deploy(variant);
+    expect(account.remaining().length).toBeGreaterThan(0);
+    const run = await teardown();
+    expect({ code: run.code, outcomes: run.code === 0 ? [] : run.json().outcomes.map((o: any) => [o.result, o.reason, o.stuck, o.cleared, o.retained]), remaining: account.remaining() }).toEqual({ code: 0, outcomes: [], remaining: [] });
+    expect(run.json()).toMatchObject({ ok: true, exitCode: 0 });
+    // Every wait slept: no describe loop without a pause.
+    const describes = account.calls.filter((c) => c === 'EC2.DescribeNetworkInterfaces').length;
+    expect(describes).toBeLessThan(clock.sleeps.length + 5);
+  });
+});
+
+describe('each blocker in the fake account', () => {
+  test('interfaces that drain slowly: the gateway attachment and security groups fail first, the retry after the wait succeeds', async () => {
+    const account = deploy('default', { drainMinutes: 6 });
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    const outcome = run.json().outcomes[0];
+    expect(outcome.attempts).toBeGreaterThanOrEqual(2);
+    expect(outcome.stuck.map((s: any) => s.type)).toEqual(expect.arrayContaining(['AWS::EC2::VPCGatewayAttachment']));
+    expect(outcome.stuck.find((s: any) => s.type === 'AWS::EC2::VPCGatewayAttachment').reason).toContain('has some mapped public address(es)');
+    expect(outcome.cleared.join('\n')).toMatch(/no public addresses left in vpc-/);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('a failed bucket auto-delete: the tool empties the bucket (every version, page by page) and the stack goes; exit 0', async () => {
+    const account = deploy('default', { autoDeleteFails: true, objectVersions: 7 });
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((s: any) => s.type)).toContain('Custom::S3AutoDeleteObjects');
+    expect(outcome.cleared.join('\n')).toMatch(/emptied bucket .* \(6 object version\(s\), 1 delete marker\(s\)\) \(its auto-delete custom resource failed\)/);
+    expect(account.calls.filter((c) => c === 'S3.ListObjectVersions').length).toBeGreaterThanOrEqual(4);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('objects S3 refuses to delete (Errors inside a 200): never "done"; the bucket is a billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { autoDeleteFails: true, objectsThatFail: 1 });
+    const run = await teardown('--timeout', '60');
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    const bucket = account.remaining().find((r) => r.startsWith('bucket '))!.slice('bucket '.length);
+    expect(doc.leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'bucket', id: bucket, billable: true, command: expect.stringContaining(`aws s3 rb --force s3://${bucket}`) }),
+    ]));
+    expect(doc.outcomes[0].cleared.join('\n')).toContain('could not delete 1 object(s)');
+  });
+
+  test('extra records in the zone (one weighted, so paging needs StartRecordIdentifier): deleted, then the zone goes; exit 0', async () => {
+    const account = deploy('default', { extraRecords: 5 });
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted 5 record\(s\) from hosted zone/);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('a function without an owned log group (a stack deployed before the kit gave it one): Lambda creates /aws/lambda/<name>, teardown deletes it', async () => {
+    const stripOwnedLogGroups = (t: Record<string, any>) => {
+      for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::Lambda::Function') delete r.Properties.LoggingConfig;
+      return t;
+    };
+    const account = deploy('default', {}, stripOwnedLogGroups);
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted log group \/aws\/lambda\/\S+ that Lambda created for/);
+    expect(account.remaining()).toEqual([]);
+  });
+});
+
+describe('partial teardown and its re-run', () => {
+  test('credentials that expire mid-run: exit 4, nothing called "gone"; the re-run with fresh credentials finishes, exit 0', async () => {
+    const account = deploy('student', { credentialsExpireAt: Date.parse('2026-03-02T09:01:30Z') });
+    const first = await teardown();
+    expect(first.code).toBe(4);
+    expect(first.json()).toMatchObject({ ok: false, exitCode: 4 });
+    expect(account.remaining().length).toBeGreaterThan(0);
+    (account as any).scenario = { ...(account as any).scenario, credentialsExpireAt: undefined };
+    const again = await teardown();
+    expect(again.code).toBe(0);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('a nested stack left without its root (ParentId still set) is found by a re-run and deleted', async () => {
+    const account = deploy('default');
+    const root = account.stacks.find((s) => !s.parentId)!;
+    const orphan = [...root.nested.values()].find((s) => s.name.includes('S3'))!;
+    // As a RetainResources delete of the root leaves it: the root is gone, the nested stack is not.
+    for (const s of account.stacks) if (s !== orphan && !s.resources.has(orphan.logicalId ?? '')) s.status = 'DELETE_COMPLETE';
+    root.status = 'DELETE_COMPLETE';
+    orphan.status = 'DELETE_FAILED';
+    const bucket = [...orphan.resources.values()].find((r) => r.type === 'AWS::S3::Bucket')!.physicalId;
+    const run = await teardown();
+    expect(run.json().plan).toEqual([expect.objectContaining({ stack: orphan.name, orphan: true })]);
+    expect(run.json().outcomes).toEqual([expect.objectContaining({ stack: orphan.name, result: 'deleted' })]);
+    expect(orphan.status).toBe('DELETE_COMPLETE');
+    expect(account.remaining()).not.toContain(`bucket ${bucket}`);
+    // What this test left of the root by hand still carries the kit's tags: named, so not exit 0.
+    expect(run.code).toBe(run.json().ok ? 0 : 1);
+  });
+});
