@@ -26,6 +26,16 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   { rule: 'E3002', resourceType: 'AWS::ElasticLoadBalancingV2::Listener', path: 'Properties/Tags', reason: STALE_ELBV2_TAGS_SCHEMA },
   { rule: 'E3002', resourceType: 'AWS::ElasticLoadBalancingV2::ListenerRule', path: 'Properties/Tags', reason: STALE_ELBV2_TAGS_SCHEMA },
   {
+    rule: 'E3016',
+    resourceType: 'AWS::AutoScaling::AutoScalingGroup',
+    path: 'UpdatePolicy/AutoScalingInstanceRefresh',
+    reason:
+      "stale cfn-lint schema: CloudFormation's AutoScalingInstanceRefresh update policy is newer than cfn-lint 1.51's " +
+      'UpdatePolicy schema (aws-cdk-lib added UpdatePolicy.instanceRefresh for it in 2.263.0, July 2026: ' +
+      'https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.CfnAutoScalingInstanceRefresh.html); the fleet uses it ' +
+      'for rolling replacement without cfn-signal',
+  },
+  {
     rule: 'W3005',
     resourceType: 'AWS::Lambda::Function',
     path: 'DependsOn/0',

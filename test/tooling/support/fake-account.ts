@@ -72,7 +72,7 @@ const PLAIN = new Set([
   'AWS::SSM::Parameter', 'AWS::EC2::VPCEndpoint', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::ECR::RepositoryPolicy',
 ]);
 const STATEFUL = new Set([
-  'AWS::CloudFormation::Stack', 'AWS::S3::Bucket', 'Custom::S3AutoDeleteObjects', 'AWS::ECR::Repository', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet',
+  'AWS::CloudFormation::Stack', 'AWS::S3::Bucket', 'Custom::S3AutoDeleteObjects', 'Custom::LabExpiryClock', 'AWS::ECR::Repository', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet',
   'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::SecurityGroup',
   'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ECS::Cluster', 'AWS::ECS::Service',
   'AWS::AutoScaling::AutoScalingGroup', 'AWS::Logs::LogGroup',
@@ -378,6 +378,10 @@ export class FakeAccount {
         if (bucket) bucket.versions = [];
         return undefined;
       }
+      case 'Custom::LabExpiryClock':
+        // The expiry clock's function answers the Delete event too (lib/expiry.ts): one more invoke.
+        this.invoke(stack, res.props.ServiceToken);
+        return undefined;
       case 'AWS::ECR::Repository': {
         const repo = this.repositories.get(id);
         if (!repo) return undefined;
