@@ -1,7 +1,7 @@
 import { CfnElement, NestedStack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClassLabStack } from '../../lib/class-lab-stack';
-import { ConfigError } from '../../lib/config';
+import { ConfigError, HOST_HEADER_MAX_LENGTH, ZONE_NAME_MAX_LENGTH } from '../../lib/config';
 import { HOST_RULE_PRIORITIES } from '../../lib/host-names';
 import { FLEET_RULE_PRIORITY } from '../../lib/modules/ec2-fleet';
 import { APP_RULE_PRIORITY } from '../../lib/modules/ecs';
@@ -175,6 +175,17 @@ describe('Route 53 module settings', () => {
     lab.root.hasOutput('HostedZoneId', { Value: 'Z0123456789ABCDEFGHIJ' });
     lab.root.hasOutput('HostedZoneName', { Value: 'example.com' });
     lab.root.hasOutput('TryRecordCommand', { Value: 'curl http://web.example.com/' });
+  });
+
+  test('the longest zone name the settings accept still fits both host rules\' host-header values', () => {
+    const zoneName = `${'a'.repeat(59)}.${'b'.repeat(60)}.com`;
+    expect(zoneName).toHaveLength(ZONE_NAME_MAX_LENGTH);
+    const lab = synthLab({ zoneName }, { guardrails: false });
+    const hosts = resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+      .flatMap((r) => r.Properties.Conditions.flatMap((c: any) => c.HostHeaderConfig?.Values ?? []));
+    expect(hosts.sort()).toEqual([`app.${zoneName}`, `web.${zoneName}`]);
+    for (const host of hosts) expect(host.length).toBeLessThanOrEqual(HOST_HEADER_MAX_LENGTH);
+    expect(() => synthLab({ zoneName: `a${zoneName}` }, { guardrails: false })).toThrow(ConfigError);
   });
 
   test('a zone id without a zone name stops synthesis, naming zoneName', () => {
