@@ -5,7 +5,8 @@ import { LabExpiry } from './expiry';
 import { LabNetwork } from './lab-network';
 import { OwnedLogGroups } from './owned-log-groups';
 import { Ec2Fleet } from './modules/ec2-fleet';
-import { Route53Targets, Route53Zone } from './modules/route53';
+import { recordLabels } from './host-names';
+import { Route53Zone } from './modules/route53';
 import { S3Storage } from './modules/s3';
 import { EcrRepository } from './modules/ecr';
 import { EcsService } from './modules/ecs';
@@ -94,12 +95,12 @@ export class ClassLabStack extends Stack {
       this.addEcsOutputs(this.ecsService);
     }
 
-    // Route 53 comes after the modules whose targets it names.
+    // Route 53 reads no other module: the fleet and the service add their own host rules.
     if (this.has('route53')) {
       this.route53 = new Route53Zone(this, 'Route53', {
         zone: props.config.zone,
         network: this.network,
-        targets: this.route53Targets(),
+        labels: recordLabels(props.config),
       });
       this.addRoute53Outputs(this.route53);
     }
@@ -118,11 +119,6 @@ export class ClassLabStack extends Stack {
    */
   override get availabilityZones(): string[] {
     return [0, 1].map((index) => Fn.select(index, Fn.getAzs()));
-  }
-
-  /** What the Route 53 host names lead to: the target group of each module that is deployed. */
-  protected route53Targets(): Route53Targets {
-    return { web: this.fleet?.targetGroup, app: this.ecsService?.targetGroup };
   }
 
   private addRoute53Outputs(route53: Route53Zone): void {

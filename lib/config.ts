@@ -49,8 +49,8 @@ export const RECORD_LABELS = ['web', 'app'] as const;
 /** Longest DNS name Route 53 accepts, in characters, without the trailing dot. */
 export const DNS_NAME_MAX_LENGTH = 253;
 /**
- * Longest value of an ALB host-header condition, in characters: the Route 53 module matches
- * `web.<zone>` and `app.<zone>` by host name, and ELB rejects longer values (and any value with
+ * Longest value of an ALB host-header condition, in characters: with route53, the EC2 and ECS
+ * modules match `web.<zone>` and `app.<zone>` by host name, and ELB rejects longer values (and any value with
  * something other than letters after the last dot).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions
  */

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LabConfig, LEARNER_LAB } from '../config';
 import { acknowledge } from '../guardrails';
+import { addHostRule } from '../host-names';
 import { LabNetwork } from '../lab-network';
 
 /** Path of the instance boot script; shellcheck checks this file in CI. */
@@ -41,6 +42,8 @@ export interface Ec2FleetProps extends NestedStackProps {
 export class Ec2Fleet extends NestedStack {
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The `web.<zone>` listener rule to the fleet, when route53 is among the modules. */
+  readonly hostRule?: elbv2.ApplicationListenerRule;
 
   constructor(scope: Construct, id: string, props: Ec2FleetProps) {
     super(scope, id, props);
@@ -95,6 +98,8 @@ export class Ec2Fleet extends NestedStack {
       conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
       action: elbv2.ListenerAction.forward([this.targetGroup]),
     });
+    // With Route 53, web.<zone> leads here; the rule lives and goes with this stack's target group.
+    this.hostRule = addHostRule(this, 'web', { config, listener: network.listener, targetGroup: this.targetGroup });
 
     // Auto Scaling Group: replaces instances the load balancer finds unhealthy, scales on requests.
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {

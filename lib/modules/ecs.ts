@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config';
 import { acknowledge } from '../guardrails';
+import { addHostRule } from '../host-names';
 import { LabNetwork } from '../lab-network';
 import {
   NODE_BASE_IMAGE, SAMPLE_APP_BASE_PATH, SAMPLE_APP_HEALTH_PATH, SAMPLE_APP_PORT, SAMPLE_APP_USER,
@@ -61,8 +62,10 @@ export interface EcsServiceProps extends NestedStackProps {
 export class EcsService extends NestedStack {
   readonly cluster: ecs.Cluster;
   readonly service: ecs.FargateService;
-  /** Target group of the service; the Route 53 module adds the app.<zone> host rule for it. */
+  /** Target group of the service. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The `app.<zone>` listener rule to the service, when route53 is among the modules. */
+  readonly hostRule?: elbv2.ApplicationListenerRule;
   readonly logGroup: logs.LogGroup;
   /** The image the service runs, as `docker pull` would name it. */
   readonly imageName: string;
@@ -188,6 +191,8 @@ export class EcsService extends NestedStack {
       conditions: [elbv2.ListenerCondition.pathPatterns(APP_PATH_PATTERNS)],
       action: elbv2.ListenerAction.forward([this.targetGroup]),
     });
+    // With Route 53, app.<zone> leads here; the rule lives and goes with this stack's target group.
+    this.hostRule = addHostRule(this, 'app', { config, listener: network.listener, targetGroup: this.targetGroup });
     Tags.of(this).add('class-module', 'ecs');
   }
 }

@@ -1,30 +1,10 @@
 import { NestedStack, NestedStackProps, Tags } from 'aws-cdk-lib';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { LabZone, RECORD_LABELS } from '../config';
+import { LabZone } from '../config';
+import { RecordLabel } from '../host-names';
 import { LabNetwork } from '../lab-network';
-
-/** A name in the zone, and the load balancer target its requests go to. */
-export type RecordLabel = (typeof RECORD_LABELS)[number];
-
-/**
- * Target groups the host names lead to: `web.<zone>` to the EC2 fleet, `app.<zone>` to the
- * ECS service. A module that is left out has no target, and gets no record and no rule.
- * Each target group must already be attached to the shared listener by its own module's
- * rule (the fleet's catch-all, the ECS path rule): this module only adds host-name rules.
- */
-export interface Route53Targets {
-  readonly web?: elbv2.IApplicationTargetGroup;
-  readonly app?: elbv2.IApplicationTargetGroup;
-}
-
-/**
- * Listener rule priorities of the host names: before the ECS path rules (about 100-200) and
- * the fleet's catch-all (50000), so a host name wins over a path.
- */
-export const HOST_RULE_PRIORITIES: Readonly<Record<RecordLabel, number>> = { web: 10, app: 11 };
 
 /** Path the try command asks for, per record: one each target is known to answer. */
 const TRY_PATHS: Readonly<Record<RecordLabel, string>> = { web: '/', app: '/app' };
@@ -32,22 +12,26 @@ const TRY_PATHS: Readonly<Record<RecordLabel, string>> = { web: '/', app: '/app'
 export interface Route53ZoneProps extends NestedStackProps {
   readonly zone: LabZone;
   readonly network: LabNetwork;
-  readonly targets: Route53Targets;
+  /**
+   * The names to create: those whose module is deployed (lib/host-names.ts recordLabels). Each
+   * name's listener rule belongs to that module's own nested stack, not to this one.
+   */
+  readonly labels: readonly RecordLabel[];
 }
 
-/** One record the module created: its full name and the listener rule that routes its host name. */
+/** One record the module created: its label and full name. */
 export interface LabRecord {
   readonly label: RecordLabel;
   readonly name: string;
   readonly record: route53.ARecord;
-  readonly rule: elbv2.ApplicationListenerRule;
 }
 
 /**
  * Class module "AWS Route 53": names for the lab instead of the load balancer's DNS name.
  * By default a private hosted zone in the lab VPC (no domain needed); optionally an existing
  * public zone the kit only writes records into. Each name is an alias A record for the shared
- * load balancer, and the load balancer routes each host name to its own target.
+ * load balancer (root stack); the module that owns the name (EC2 fleet: web, ECS service: app)
+ * adds the listener rule that routes it, so this stack reads no other module's resources.
  */
 export class Route53Zone extends NestedStack {
   readonly zone: route53.IHostedZone;
@@ -64,10 +48,7 @@ export class Route53Zone extends NestedStack {
     this.isPrivate = props.zone.publicZoneId === undefined;
     this.zone = hostedZone(this, props.zone, props.network);
 
-    for (const label of RECORD_LABELS) {
-      const target = props.targets[label];
-      if (target) this.records[label] = this.addName(label, target);
-    }
+    for (const label of props.labels) this.records[label] = this.addName(label);
     Tags.of(this).add('class-module', 'route53');
   }
 
@@ -82,8 +63,8 @@ export class Route53Zone extends NestedStack {
       : `curl http://${record.name}${path}`;
   }
 
-  /** `<label>.<zone>`: an alias for the load balancer, and a listener rule for the host name. */
-  private addName(label: RecordLabel, target: elbv2.IApplicationTargetGroup): LabRecord {
+  /** `<label>.<zone>`: an alias for the load balancer. */
+  private addName(label: RecordLabel): LabRecord {
     const name = `${label}.${this.zoneName}`;
     const record = new route53.ARecord(this, `${capitalize(label)}Record`, {
       zone: this.zone,
@@ -92,25 +73,7 @@ export class Route53Zone extends NestedStack {
       target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.network.loadBalancer)),
       comment: `Class Lab: ${label} host name of the shared load balancer`,
     });
-    const rule = new elbv2.ApplicationListenerRule(this, `${capitalize(label)}HostRule`, {
-      listener: this.network.listener,
-      priority: HOST_RULE_PRIORITIES[label],
-      conditions: [elbv2.ListenerCondition.hostHeaders([name])],
-      action: new ForwardToAttachedTargetGroup(target),
-    });
-    return { label, name, record, rule };
-  }
-}
-
-/**
- * Forwards to a target group without registering it with the listener again. Its own module
- * already did (that opens the security groups, and orders e.g. the ECS service after the
- * attachment). Registering here too would make the ECS service wait for this module's rule
- * while this module reads the ECS target group: a circular dependency between nested stacks.
- */
-class ForwardToAttachedTargetGroup extends elbv2.ListenerAction {
-  constructor(targetGroup: elbv2.IApplicationTargetGroup) {
-    super({ type: 'forward', targetGroupArn: targetGroup.targetGroupArn });
+    return { label, name, record };
   }
 }
 

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { HOST_RULE_PRIORITIES } from '../../lib/host-names';
 import { FLEET_HEALTH_PATH, FLEET_REFRESH_MAX_HEALTHY_PERCENT, FLEET_REFRESH_MIN_HEALTHY_PERCENT, FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../../lib/modules/ec2-fleet';
 import { resourcesOfType, synthLab } from '../support/synth';
 
@@ -79,6 +80,17 @@ describe('EC2 module: load-balanced Auto Scaling fleet', () => {
       Actions: [Match.objectLike({ Type: 'forward', TargetGroupArn: Match.objectLike({ Ref: Match.stringLikeRegexp('TargetGroup') }) })],
       ListenerArn: Match.objectLike({ Ref: Match.stringLikeRegexp('Listener|Http') }),
     });
+  });
+
+  test('with route53, web.<zone> reaches the fleet by a host rule of this stack, to its own target group', () => {
+    fleet.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: HOST_RULE_PRIORITIES.web,
+      Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['web.lab.class.internal'] } }],
+      Actions: [Match.objectLike({ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^TargetGroup') } })],
+      ListenerArn: Match.objectLike({ Ref: Match.stringLikeRegexp('Listener|Http') }),
+    });
+    const withoutRoute53 = synthLab({ modules: 'ec2' }, { guardrails: false });
+    withoutRoute53.template(withoutRoute53.stack.fleet!).resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
   });
 
   test('scales on the load balancer\'s request count per instance, a 1-minute metric, with scale-in on', () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { APP_CONTAINER_NAME, APP_PATH_PATTERNS, APP_RULE_PRIORITY, PLACEHOLDER_VERSION } from '../../lib/modules/ecs';
 import { FLEET_RULE_PRIORITY } from '../../lib/modules/ec2-fleet';
+import { HOST_RULE_PRIORITIES } from '../../lib/host-names';
 import { NODE_BASE_IMAGE, SAMPLE_APP_BASE_PATH, SAMPLE_APP_DIR, SAMPLE_APP_HEALTH_PATH, SAMPLE_APP_PORT, SAMPLE_APP_USER } from '../../lib/sample-app';
 import { evaluate, FAKE_ACCOUNT, FAKE_REGION, Resolver } from '../support/cfn-values';
 import { request, startNodeServer } from '../support/node-server';
@@ -149,7 +150,18 @@ describe('ECS module: a Fargate service behind the shared load balancer', () => 
     expect(resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::LoadBalancer')).toHaveLength(1);
   });
 
-  test('its target group (public, for the Route 53 host rule) sends IP traffic to the app port and checks /app/health for 200', () => {
+  test('with route53, app.<zone> reaches the service by a host rule of this stack, to its own target group', () => {
+    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: { Ref: Match.stringLikeRegexp('NetworkLoadBalancerHttp') },
+      Priority: HOST_RULE_PRIORITIES.app,
+      Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['app.lab.class.internal'] } }],
+      Actions: [Match.objectLike({ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^TargetGroup') } })],
+    });
+    const withoutRoute53 = synthLab({ modules: 'ecs' }, { guardrails: false });
+    ecsTemplate(withoutRoute53).resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+  });
+
+  test('its target group sends IP traffic to the app port and checks /app/health for 200', () => {
     const targetGroup = onlyResource(ecs, 'AWS::ElasticLoadBalancingV2::TargetGroup');
     expect(targetGroup.Properties).toMatchObject({
       TargetType: 'ip',

@@ -1,44 +1,11 @@
-import { App, CfnElement, CfnResource, NestedStack } from 'aws-cdk-lib';
+import { CfnElement, NestedStack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ClassLabStack } from '../../lib/class-lab-stack';
-import { ConfigError, loadLabConfig } from '../../lib/config';
-import { HOST_RULE_PRIORITIES, Route53Targets } from '../../lib/modules/route53';
+import { ConfigError, HOST_HEADER_MAX_LENGTH, ZONE_NAME_MAX_LENGTH } from '../../lib/config';
+import { HOST_RULE_PRIORITIES } from '../../lib/host-names';
 import { FLEET_RULE_PRIORITY } from '../../lib/modules/ec2-fleet';
+import { APP_RULE_PRIORITY } from '../../lib/modules/ecs';
 import { resourcesOfType, synthLab } from '../support/synth';
-
-/**
- * ClassLabStack with a nested stack standing in for the ECS module: a target group attached by
- * its own path rule, and a service that, like an ECS service, waits until its target group is
- * attached to the load balancer. Wired the way the ECS module will be: through route53Targets().
- */
-class ClassLabStackWithApp extends ClassLabStack {
-  protected override route53Targets(): Route53Targets {
-    const ecsStandIn = new NestedStack(this, 'TestApp');
-    const app = new elbv2.ApplicationTargetGroup(ecsStandIn, 'Targets', {
-      vpc: this.network.vpc,
-      port: 80,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-    });
-    new elbv2.ApplicationListenerRule(ecsStandIn, 'PathRule', {
-      listener: this.network.listener,
-      priority: 100,
-      conditions: [elbv2.ListenerCondition.pathPatterns(['/app', '/app/*'])],
-      action: elbv2.ListenerAction.forward([app]),
-    });
-    const service = new CfnResource(ecsStandIn, 'Service', { type: 'AWS::CloudFormation::WaitConditionHandle' });
-    service.node.addDependency(app.loadBalancerAttached);
-    return { ...super.route53Targets(), app };
-  }
-}
-
-function synthWithApp(context: Record<string, string>) {
-  const app = new App({ context });
-  const stack = new ClassLabStackWithApp(app, 'ClassLabStack', { config: loadLabConfig((key) => app.node.tryGetContext(key)) });
-  const root = Template.fromStack(stack);
-  return { stack, root, route53: Template.fromStack(stack.route53!), ecsStandIn: stack.node.findChild('TestApp') as NestedStack };
-}
 
 /** What the root stack passes for a parameter `{ Ref: <name> }` of a nested stack. */
 function passedToNested(stack: ClassLabStack, root: Template, nested: NestedStack, ref: { Ref: string }): unknown {
@@ -54,6 +21,20 @@ function onlyResource(template: Template, type: string, props: Record<string, un
   const found = Object.values(template.findResources(type, { Properties: Match.objectLike(props) }));
   expect(found).toHaveLength(1);
   return found[0];
+}
+
+/**
+ * The host rule of `<label>.<zone>` in the nested stack of the module that owns the name: it
+ * matches the host name on the shared listener (root stack) and forwards to that stack's own
+ * target group (a local Ref, not another module's output).
+ */
+function expectHostRule(stack: ClassLabStack, root: Template, owner: NestedStack, template: Template, priority: number, host: string): void {
+  const rule = onlyResource(template, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: priority });
+  expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: [host] } }]);
+  expect(passedToNested(stack, root, owner, rule.Properties.ListenerArn)).toEqual({ Ref: logicalIdOf(stack, stack.network.listener) });
+  const [action] = rule.Properties.Actions;
+  expect(action.Type).toBe('forward');
+  expect(Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))).toEqual([action.TargetGroupArn.Ref]);
 }
 
 describe('Route 53 module: a private zone with names for the shared load balancer', () => {
@@ -87,37 +68,35 @@ describe('Route 53 module: a private zone with names for the shared load balance
     expect(passedToNested(stack, root, stack.route53!, alias.HostedZoneId)).toEqual({ 'Fn::GetAtt': [loadBalancer, 'CanonicalHostedZoneID'] });
   });
 
-  test('the shared listener sends host web.<zone> to the EC2 fleet', () => {
-    const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: HOST_RULE_PRIORITIES.web });
-    expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['web.lab.class.internal'] } }]);
-    expect(passedToNested(stack, root, stack.route53!, rule.Properties.ListenerArn)).toEqual({ Ref: logicalIdOf(stack, stack.network.listener) });
-    const [action] = rule.Properties.Actions;
-    expect(action.Type).toBe('forward');
-    const fleetTargetGroup = passedToNested(stack, root, stack.route53!, action.TargetGroupArn) as Record<string, any>;
-    const [nestedStackId, output] = fleetTargetGroup['Fn::GetAtt'];
-    expect(nestedStackId).toBe(stack.getLogicalId(stack.fleet!.nestedStackResource as CfnElement));
-    expect(output).toMatch(/^Outputs\..*TargetGroup/);
+  test('the shared listener sends host web.<zone> to the EC2 fleet, by a rule of the fleet\'s own stack', () => {
+    expectHostRule(stack, root, stack.fleet!, lab.template(stack.fleet!), HOST_RULE_PRIORITIES.web, 'web.lab.class.internal');
   });
 
-  test('host rules come before the ECS path rules (100-200) and the fleet catch-all, and no two rules share a priority', () => {
-    const priorities = resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Priority);
-    expect(new Set(priorities).size).toBe(priorities.length);
-    for (const priority of Object.values(HOST_RULE_PRIORITIES)) expect(priority).toBeLessThan(100);
-    expect(priorities).toContain(FLEET_RULE_PRIORITY);
-  });
-
-  test('with the ECS module, app.<zone> leads to the real ECS service target group', () => {
-    const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: HOST_RULE_PRIORITIES.app });
-    expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['app.lab.class.internal'] } }]);
-    const [nestedStackId] = (passedToNested(stack, root, stack.route53!, rule.Properties.Actions[0].TargetGroupArn) as Record<string, any>)['Fn::GetAtt'];
-    expect(nestedStackId).toBe(stack.getLogicalId(stack.ecsService!.nestedStackResource as CfnElement));
+  test('app.<zone> leads to the ECS service, by a rule of the service\'s own stack', () => {
+    expectHostRule(stack, root, stack.ecsService!, lab.template(stack.ecsService!), HOST_RULE_PRIORITIES.app, 'app.lab.class.internal');
+    const record = onlyResource(route53, 'AWS::Route53::RecordSet', { Name: 'app.lab.class.internal.' });
+    expect(record.Properties.AliasTarget).toEqual(onlyResource(route53, 'AWS::Route53::RecordSet', { Name: 'web.lab.class.internal.' }).Properties.AliasTarget);
     root.hasOutput('AppRecordName', { Value: 'app.lab.class.internal' });
+  });
+
+  test('the zone holds records only: no listener rule, nothing read from another module', () => {
+    expect(route53.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).toEqual({});
+    const parameters = JSON.stringify(root.toJSON().Resources[stack.getLogicalId(stack.route53!.nestedStackResource as CfnElement)].Properties.Parameters);
+    for (const other of [stack.fleet!, stack.ecsService!]) expect(parameters).not.toContain(stack.getLogicalId(other.nestedStackResource as CfnElement));
+  });
+
+  test('host rules come before the ECS path rule and the fleet catch-all, and no two rules share a priority', () => {
+    const priorities = resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Priority);
+    expect(priorities).toHaveLength(4);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    for (const priority of Object.values(HOST_RULE_PRIORITIES)) expect(priority).toBeLessThan(APP_RULE_PRIORITY);
+    expect(priorities).toContain(FLEET_RULE_PRIORITY);
   });
 
   test('without the ECS module there is no app record, no app rule and no AppRecordName', () => {
     const withoutEcs = synthLab({ modules: 'ec2,route53' }, { guardrails: false });
     expect(resourcesOfType(withoutEcs, 'AWS::Route53::RecordSet')).toHaveLength(1);
-    expect(resourcesOfType(withoutEcs, 'AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(2);
+    expect(resourcesOfType(withoutEcs, 'AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Priority).sort()).toEqual([HOST_RULE_PRIORITIES.web, FLEET_RULE_PRIORITY]);
     expect(Object.keys(withoutEcs.root.toJSON().Outputs)).not.toContain('AppRecordName');
   });
 
@@ -131,36 +110,13 @@ describe('Route 53 module: a private zone with names for the shared load balance
   });
 });
 
-describe('Route 53 module with an app target (the ECS service)', () => {
-  test('adds app.<zone>: an alias record and a host rule to the app target group', () => {
-    const { stack, root, route53, ecsStandIn } = synthWithApp({});
-    const record = onlyResource(route53, 'AWS::Route53::RecordSet', { Name: 'app.lab.class.internal.' });
-    expect(record.Properties.AliasTarget).toEqual(onlyResource(route53, 'AWS::Route53::RecordSet', { Name: 'web.lab.class.internal.' }).Properties.AliasTarget);
-    const rule = onlyResource(route53, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: HOST_RULE_PRIORITIES.app });
-    expect(rule.Properties.Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['app.lab.class.internal'] } }]);
-    const appTargetGroup = passedToNested(stack, root, stack.route53!, rule.Properties.Actions[0].TargetGroupArn) as Record<string, any>;
-    expect(appTargetGroup['Fn::GetAtt'][0]).toBe(stack.getLogicalId(ecsStandIn.nestedStackResource as CfnElement));
-    expect(appTargetGroup['Fn::GetAtt'][1]).toMatch(/^Outputs\..*Targets/);
-    root.hasOutput('AppRecordName', { Value: 'app.lab.class.internal' });
-    root.hasOutput('WebRecordName', { Value: 'web.lab.class.internal' });
-  });
-
-  test('reads the app target group without making the ECS service wait for Route 53 (no circular dependency)', () => {
-    const { stack, root, ecsStandIn } = synthWithApp({});
-    const resources = root.toJSON().Resources;
-    const route53Id = stack.getLogicalId(stack.route53!.nestedStackResource as CfnElement);
-    const ecsId = stack.getLogicalId(ecsStandIn.nestedStackResource as CfnElement);
-    expect(resources[ecsId].DependsOn ?? []).not.toContain(route53Id);
-    expect(JSON.stringify(resources[route53Id].Properties.Parameters)).toContain(ecsId);
-    // The service still waits for its own path rule, in its own stack.
-    Template.fromStack(ecsStandIn).hasResource('AWS::CloudFormation::WaitConditionHandle', { DependsOn: [Match.stringLikeRegexp('PathRule')] });
-  });
-
-  test('without the fleet, the app record is the one to try', () => {
-    const { root, route53 } = synthWithApp({ modules: 'route53' });
+describe('Route 53 module with the ECS service and without the fleet', () => {
+  test('app.<zone> is the only record, the one to try, routed by the service\'s own host rule', () => {
+    const lab = synthLab({ modules: 'route53,ecs' }, { guardrails: false });
+    const route53 = lab.template(lab.stack.route53!);
     route53.resourceCountIs('AWS::Route53::RecordSet', 1);
-    route53.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
-    const outputs = root.toJSON().Outputs;
+    expectHostRule(lab.stack, lab.root, lab.stack.ecsService!, lab.template(lab.stack.ecsService!), HOST_RULE_PRIORITIES.app, 'app.lab.class.internal');
+    const outputs = lab.root.toJSON().Outputs;
     expect(outputs.WebRecordName).toBeUndefined();
     expect(JSON.stringify(outputs.TryRecordCommand.Value)).toMatch(/curl -H \\"Host: app\.lab\.class\.internal\\" http:\/\/.*"\/app"/);
   });
@@ -188,6 +144,14 @@ describe('Route 53 module selection', () => {
     const names = resourcesOfType(lab, 'AWS::Route53::RecordSet').map((r) => r.Properties.Name);
     expect(names).toEqual(['web.lab.class.internal.']);
   });
+
+  test('without route53 the fleet and the service add no host rule, only their own path rules', () => {
+    const lab = synthLab({ modules: 'ec2,ecs' }, { guardrails: false });
+    expect(lab.stack.fleet!.hostRule).toBeUndefined();
+    expect(lab.stack.ecsService!.hostRule).toBeUndefined();
+    const rules = resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::ListenerRule');
+    expect(rules.map((r) => r.Properties.Conditions[0].Field)).toEqual(['path-pattern', 'path-pattern']);
+  });
 });
 
 describe('Route 53 module settings', () => {
@@ -211,6 +175,17 @@ describe('Route 53 module settings', () => {
     lab.root.hasOutput('HostedZoneId', { Value: 'Z0123456789ABCDEFGHIJ' });
     lab.root.hasOutput('HostedZoneName', { Value: 'example.com' });
     lab.root.hasOutput('TryRecordCommand', { Value: 'curl http://web.example.com/' });
+  });
+
+  test('the longest zone name the settings accept still fits both host rules\' host-header values', () => {
+    const zoneName = `${'a'.repeat(59)}.${'b'.repeat(60)}.com`;
+    expect(zoneName).toHaveLength(ZONE_NAME_MAX_LENGTH);
+    const lab = synthLab({ zoneName }, { guardrails: false });
+    const hosts = resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+      .flatMap((r) => r.Properties.Conditions.flatMap((c: any) => c.HostHeaderConfig?.Values ?? []));
+    expect(hosts.sort()).toEqual([`app.${zoneName}`, `web.${zoneName}`]);
+    for (const host of hosts) expect(host.length).toBeLessThanOrEqual(HOST_HEADER_MAX_LENGTH);
+    expect(() => synthLab({ zoneName: `a${zoneName}` }, { guardrails: false })).toThrow(ConfigError);
   });
 
   test('a zone id without a zone name stops synthesis, naming zoneName', () => {
