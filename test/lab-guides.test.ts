@@ -515,13 +515,17 @@ describe('the guides and the instructor tool agree', () => {
     expect([...shown].sort()).toEqual([...CHECK_MODULES].sort());
   });
 
-  test('a line of check output quoted anywhere in a guide names a real checkpoint with its real title', () => {
+  test('a line of check output quoted anywhere in a guide names a real checkpoint with its real title, and a real fix text', () => {
     const byId = new Map(CHECK_MODULES.flatMap((m) => MODULE_CHECKPOINTS[m].checkpoints.map((c) => [c.id, c.title] as const)));
+    const checkpointsDir = path.join(root, 'lib', 'tooling', 'checkpoints');
+    const sources = fs.readdirSync(checkpointsDir).map((f) => fs.readFileSync(path.join(checkpointsDir, f), 'utf8')).join('\n');
     const problems: string[] = [];
     let quoted = 0;
     for (const g of guides.values()) {
       for (const block of g.blocks.filter((b) => b.lang === 'text')) {
         block.code.split('\n').forEach((text, i) => {
+          const fix = /^ {9}fix: (.*)$/.exec(text);
+          if (fix && !sources.includes(fix[1])) problems.push(`${g.file}:${block.line + i} fix text is no checkpoint's: ${fix[1]}`);
           const row = /^(?:PASS|PENDING|FAIL) +([a-z0-9]+\.[a-z0-9-]+) +(.*)$/.exec(text);
           if (!row) return;
           quoted++;
