@@ -42,10 +42,15 @@ import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/modules/ec2-fleet';
 import { synthesizeForCost } from '../lib/tooling/cost';
 import { loadPrices, priceStack } from '../lib/tooling/pricing';
 import { LOAD_DEFAULTS } from '../scripts/load';
+import { checkLines, STACK_BASE_NAME } from '../lib/tooling/check';
+import { CHECK_MODULES, CheckModule, CheckResult, Verdict } from '../lib/tooling/checkpoints/checkpoint';
+import { ECS_GUIDE_TAGS } from '../lib/tooling/checkpoints/ecs';
+import { MODULE_CHECKPOINTS } from '../lib/tooling/checkpoints/index';
+import { ECS_SERVICE_NAME } from '../lib/tooling/service-linked-role';
 import {
-  CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, cdkStackSelectors, checkCommands, checkMarkdown, checkNames, explainedPlaceholders,
-  notesItems, outputsRead, parseGuide, profileSpecificCommands, proseWords, section, shellcheckGuides, statedMinutes, stripInline,
-  studentProfiles,
+  CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, cdkStackSelectors, checkCommands, checkMarkdown, checkNames, checkRuns, explainedPlaceholders,
+  notesItems, outputsRead, parseGuide, profileSpecificCommands, proseWords, section, shellcheckGuides, statedMinutes, stepHeading,
+  stepReferences, stripInline, studentProfiles,
 } from './support/lab-guides';
 import { synthLab } from './support/synth';
 
@@ -67,7 +72,8 @@ const TERMS = [
   'CPUUtilization', 'InService', 'AccessDenied', 'HostedZoneNotEmpty', 'DependencyViolation',
   'AmazonEC2ContainerRegistryPowerUser', 'PowerShell', 'CloudShell', 'NoSuchBucket', 'ExpiredToken',
   'AlarmHigh', 'AlarmLow', 'IsLatest', 'SignatureDoesNotMatch', 'RepositoryNotFoundException', 'taskArn',
-  'EvaluationPeriods', 'UnsupportedImageError',
+  'EvaluationPeriods', 'UnsupportedImageError', 'AWSServiceRoleForECS', 'EcrRepository', 'AutoScalingInstanceRefresh',
+  'UpdatePolicy', 'InProgress', 'OrganizationAccountAccessRole',
 ];
 /** Shellcheck codes that do not apply to guide blocks, which a student runs one by one. */
 const SHELLCHECK_EXCLUDE = [
@@ -328,6 +334,9 @@ describe('lab guides', () => {
   });
 });
 
+/** The image tags a guide builds, pushes or deploys. */
+const tagsIn = (g: Guide) => new Set([...g.text.matchAll(/(?:imageTag=|APP_VERSION=|class-lab-app:|\$REPO:)(v\d+)\b/g)].map((m) => m[1]));
+
 /** Guides a student follows (the instructor guide has the instructor's own commands). */
 const STUDENT_GUIDES = [...guides.values()].filter((g) => g.file !== `${GUIDES_DIR}/instructor.md`);
 const guide = (name: string) => guides.get(`${GUIDES_DIR}/${name}`)!;
@@ -398,7 +407,6 @@ describe('lab guides in a real classroom', () => {
   });
 
   test('the exercise ships a tag the ECS guide did not use, end to end, and its proof checks that tag and a visible change', () => {
-    const tagsIn = (g: Guide) => new Set([...g.text.matchAll(/(?:imageTag=|APP_VERSION=|class-lab-app:|\$REPO:)(v\d+)\b/g)].map((m) => m[1]));
     const ecsTags = tagsIn(guide('ecs.md'));
     const shipped = [...guide('exercise.md').text.matchAll(/npm run setup -- imageTag=(v\d+)/g)].map((m) => m[1]);
     expect(shipped).toHaveLength(1);
@@ -450,6 +458,168 @@ describe('lab guides in a real classroom', () => {
     expect(cited.length).toBeGreaterThanOrEqual(2);
     for (const url of cited) expect(ec2).toContain(url);
     expect(guide('instructor.md').text).not.toMatch(/30 stacks takes about 15 minutes/);
+  });
+});
+
+describe('the guides and the instructor tool agree', () => {
+  const LABELS: Readonly<Record<string, Verdict>> = { PASS: 'pass', PENDING: 'pending', FAIL: 'fail' };
+  const checkpointsOf = (modules: readonly string[]) => modules.flatMap((m) => MODULE_CHECKPOINTS[m as CheckModule].checkpoints.map((c) => ({ ...c, module: m })));
+
+  test('every check a guide runs is followed by what class-lab-admin check prints: header, one line per checkpoint of the module in order, summary', () => {
+    const problems: string[] = [];
+    const shown = new Set<string>();
+    for (const g of guides.values()) {
+      for (const run of checkRuns(g)) {
+        const where = `${g.file}:${run.line}`;
+        if (!run.output) {
+          problems.push(`${where} check ${run.modules.join(' ')} has no expected output (a text block right after it)`);
+          continue;
+        }
+        run.modules.forEach((m) => shown.add(m));
+        const lines = run.output.code.split('\n');
+        const header = /^(\S+) in ([a-z]{2}(?:-[a-z]+)+-\d), modules (.+):$/.exec(lines[0]);
+        if (!header || !isStack(header[1]) || header[3] !== run.modules.join(', ')) problems.push(`${where} header ${JSON.stringify(lines[0])} is not "${STACK_BASE_NAME} in <region>, modules ${run.modules.join(', ')}:"`);
+        // Parse the rows back into results, render them as check does, and compare: ids, titles, order, columns and fix lines.
+        const expected = checkpointsOf(run.modules);
+        const results: CheckResult[] = [];
+        for (const text of lines.slice(1, -1)) {
+          const fix = /^ {9}fix: (.*)$/.exec(text);
+          if (fix && results.length > 0) {
+            results[results.length - 1] = { ...results[results.length - 1], fix: fix[1] };
+            continue;
+          }
+          const row = /^(PASS|PENDING|FAIL) +(\S+) +(.*)$/.exec(text);
+          const checkpoint = row && expected[results.length];
+          if (!row || !checkpoint || row[2] !== checkpoint.id || !row[3].startsWith(`${checkpoint.title}: `)) {
+            problems.push(`${where} ${JSON.stringify(text)}: expected ${checkpoint ? `${checkpoint.id} "${checkpoint.title}: ..."` : 'no more rows'}`);
+            break;
+          }
+          results.push({ id: checkpoint.id, module: checkpoint.module as CheckModule, title: checkpoint.title, status: LABELS[row[1]], detail: row[3].slice(checkpoint.title.length + 2) });
+        }
+        if (results.length !== expected.length) {
+          problems.push(`${where} shows ${results.length} checkpoints, ${run.modules.join(', ')} has ${expected.length}`);
+          continue;
+        }
+        const rendered = checkLines({ stackName: header?.[1] ?? STACK_BASE_NAME, region: header?.[2] ?? 'us-east-1', stackStatus: 'UPDATE_COMPLETE', modules: run.modules as CheckModule[], results });
+        if (rendered.join('\n') !== lines.slice(1, -1).join('\n')) problems.push(`${where} rows are not laid out as check prints them:\n${rendered.join('\n')}`);
+        const count = (v: Verdict) => results.filter((r) => r.status === v).length;
+        const summary = `${results.length} checkpoint${results.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('pending')} pending, ${count('fail')} fail.`;
+        if (lines[lines.length - 1] !== summary) problems.push(`${where} last line ${JSON.stringify(lines[lines.length - 1])}, check prints ${JSON.stringify(summary)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // Every module of check has its expected output, in the guide its checkpoints follow.
+    for (const module of CHECK_MODULES) {
+      expect([module, checkRuns(guides.get(MODULE_CHECKPOINTS[module].guide)!).some((r) => r.modules.includes(module) && r.output)]).toEqual([module, true]);
+    }
+    expect([...shown].sort()).toEqual([...CHECK_MODULES].sort());
+  });
+
+  test('a line of check output quoted anywhere in a guide names a real checkpoint with its real title, and a real fix text', () => {
+    const byId = new Map(CHECK_MODULES.flatMap((m) => MODULE_CHECKPOINTS[m].checkpoints.map((c) => [c.id, c.title] as const)));
+    const checkpointsDir = path.join(root, 'lib', 'tooling', 'checkpoints');
+    const sources = fs.readdirSync(checkpointsDir).map((f) => fs.readFileSync(path.join(checkpointsDir, f), 'utf8')).join('\n');
+    const problems: string[] = [];
+    let quoted = 0;
+    for (const g of guides.values()) {
+      for (const block of g.blocks.filter((b) => b.lang === 'text')) {
+        block.code.split('\n').forEach((text, i) => {
+          const fix = /^ {9}fix: (.*)$/.exec(text);
+          if (fix && !sources.includes(fix[1])) problems.push(`${g.file}:${block.line + i} fix text is no checkpoint's: ${fix[1]}`);
+          const row = /^(?:PASS|PENDING|FAIL) +([a-z0-9]+\.[a-z0-9-]+) +(.*)$/.exec(text);
+          if (!row) return;
+          quoted++;
+          const title = byId.get(row[1]);
+          if (!title) problems.push(`${g.file}:${block.line + i} no checkpoint ${row[1]}`);
+          else if (!row[2].startsWith(`${title}: `)) problems.push(`${g.file}:${block.line + i} ${row[1]} is titled "${title}"`);
+        });
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(quoted).toBeGreaterThan(CHECK_MODULES.length);
+  });
+
+  test('the step a checkpoint\'s fix sends the student to exists, and the commands it names are in that step', () => {
+    const dir = path.join(root, 'lib', 'tooling', 'checkpoints');
+    const files = [...fs.readdirSync(dir).map((f) => path.join('lib', 'tooling', 'checkpoints', f)), path.join('lib', 'tooling', 'check.ts')];
+    const problems: string[] = [];
+    let references = 0;
+    for (const file of files) {
+      const refs = stepReferences(fs.readFileSync(path.join(root, file), 'utf8'));
+      references += refs.length;
+      for (const ref of refs) {
+        const g = guides.get(ref.guide);
+        const heading = g && stepHeading(g, ref.kind, ref.number);
+        if (!g || !heading) {
+          problems.push(`${file}:${ref.line} names ${ref.kind} ${ref.number} of ${ref.guide}, which has no such ${ref.kind}`);
+        }
+      }
+      // Commands a fix tells the student to run are in the steps that line names.
+      const byLine = new Map<number, typeof refs>();
+      for (const ref of refs) byLine.set(ref.line, [...(byLine.get(ref.line) ?? []), ref]);
+      for (const [line, lineRefs] of byLine) {
+        const sections = lineRefs.map((ref) => {
+          const g = guides.get(ref.guide);
+          const heading = g && stepHeading(g, ref.kind, ref.number);
+          const part = g && heading ? section(g, heading.slug) : undefined;
+          return part ? `${part.prose}\n${part.blocks.map((b) => b.code).join('\n')}` : '';
+        }).join('\n');
+        for (const m of lineRefs[0].text.matchAll(/npm run [a-z]+(?: -- [^\s,;)'`]+)?|npx cdk deploy ClassLabStack/g)) {
+          if (!sections.includes(m[0])) problems.push(`${file}:${line} names \`${m[0]}\`, which ${lineRefs.map((r) => `${r.kind} ${r.number} of ${r.guide}`).join(' / ')} does not run`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(references).toBeGreaterThanOrEqual(8);
+  });
+
+  test('ECS_GUIDE_TAGS are exactly the tags ecs.md uses, and the exercise\'s new tag is none of them', () => {
+    expect([...tagsIn(guide('ecs.md'))].sort()).toEqual([...ECS_GUIDE_TAGS].sort());
+    const exerciseTags = [...tagsIn(guide('exercise.md'))];
+    expect(exerciseTags.length).toBeGreaterThan(0);
+    for (const tag of exerciseTags) expect([tag, ECS_GUIDE_TAGS.includes(tag)]).toEqual([tag, false]);
+  });
+
+  test('no guide, the instructor\'s included, passes a role, a student or a sandbox on a command, or deletes the settings file', () => {
+    const problems: string[] = [];
+    for (const g of guides.values()) {
+      for (const { text, line } of shellLines(g)) {
+        if (/\bcdk\b[^|;&]*\s(?:-r|--role-arn)[\s=]/.test(text)) problems.push(`${g.file}:${line} cdk -r: ${text.trim()}`);
+        if (/(?:-c|--context)[\s=]+['"]?(?:student|sandbox|labRoleArn)=/.test(text)) problems.push(`${g.file}:${line} -c student/sandbox/labRoleArn: ${text.trim()}`);
+        if (/\brm\b.*lab-settings\.json/.test(text)) problems.push(`${g.file}:${line} deletes lab-settings.json (use npm run setup -- --unset <key>): ${text.trim()}`);
+      }
+      if (/\bLAB_ROLE_ARN\b/.test(g.text)) problems.push(`${g.file}: names LAB_ROLE_ARN`);
+      if (/rm lab-settings\.json/.test(g.text)) problems.push(`${g.file}: tells the reader to rm lab-settings.json`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('setup runs doctor --fix once, between the bootstrap and the first deploy, and names the fallback for the ECS service-linked role', () => {
+    const commands = shellLines(guide('setup.md')).map((l) => l.text.trim());
+    const first = (command: string) => commands.findIndex((c) => c.startsWith(command));
+    expect(commands.filter((c) => c.includes('class-lab-admin doctor'))).toEqual(['npx class-lab-admin doctor --fix']);
+    expect(first('npx cdk bootstrap')).toBeGreaterThanOrEqual(0);
+    expect(first('npx class-lab-admin doctor --fix')).toBeGreaterThan(first('npx cdk bootstrap'));
+    expect(first('npx cdk deploy ClassLabStack')).toBeGreaterThan(first('npx class-lab-admin doctor --fix'));
+    const text = guide('setup.md').text;
+    expect(text).toContain(`aws iam create-service-linked-role --aws-service-name ${ECS_SERVICE_NAME}`);
+  });
+
+  test('the instructor guide uses every command of the tool, across accounts too, and the rehearsal', () => {
+    const text = guide('instructor.md').text;
+    for (const command of facts.instructorTool!.commands.keys()) expect([command, text.includes(`class-lab-admin ${command}`)]).toEqual([command, true]);
+    for (const used of ['doctor --fix', '--assume-role-name', 'npm run rehearse', 'grade --roster', 'ExpiresAt', 'EXPIRY FAILED', '../README.md#class-sizes']) {
+      expect([used, text.includes(used)]).toEqual([used, true]);
+    }
+  });
+
+  test('the ECR guide\'s Learner Lab way round an access-denied repository deploys every other module, with settings the kit accepts', () => {
+    const text = guide('ecr.md').text;
+    const withoutEcr = CLASS_MODULES.filter((m) => m !== 'ecr').join(',');
+    expect(text).toContain(`npm run setup -- modules=${withoutEcr}`);
+    expect(() => loadLabConfig((key) => ({ modules: withoutEcr, sandbox: 'learner-lab' } as Record<string, string>)[key])).not.toThrow();
+    expect(text).toMatch(/EcrRepository/);
+    expect(text).toMatch(/aws ecr delete-repository --repository-name <your-repository-name> --force/);
   });
 });
 

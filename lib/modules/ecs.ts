@@ -39,8 +39,9 @@ const server = http.createServer((req, res) => {
   if (![base, base + '/', '/'].includes(path)) return res.writeHead(404).end('not found\\n');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.end('<h1>Class Lab: placeholder</h1><p>Container <b>' + os.hostname() + '</b> runs the stock Node.js image from'
-    + ' public.ecr.aws with a small server as its command.</p><p>Build the sample app, push it to the ECR repository'
-    + ' and deploy with <code>-c imageTag=v1</code> to run your own image here.</p>\\n');
+    + ' public.ecr.aws with a small server as its command.</p><p>Build the sample app and push it to the ECR repository,'
+    + ' then run <code>npm run setup -- imageTag=v1</code> and <code>npx cdk deploy ClassLabStack</code> to run your own'
+    + ' image here.</p>\\n');
 });
 server.keepAliveTimeout = 65000;
 server.listen(Number(process.env.PORT), () => console.log('placeholder listening on port ' + server.address().port));

@@ -258,7 +258,9 @@ describe('ECS module: a Fargate service behind the shared load balancer', () => 
     const server = await startNodeServer(container.Command.slice(1), environmentOf(container));
     try {
       const page = await request(`${server.base}${SAMPLE_APP_BASE_PATH}`);
-      expect(page.body).toContain('-c imageTag=v1');
+      // The settings-once commands of lab-guides/ecs.md step 3: state the tag, then the plain deploy.
+      expect(page.body).toContain('npm run setup -- imageTag=v1');
+      expect(page.body).toContain('npx cdk deploy ClassLabStack');
       expect(page.type).toBe('text/html; charset=utf-8');
       expect((await request(`${server.base}/`)).status).toBe(200);
       // Only the sample app has /info: until it runs, a check of /app/info finds nothing.

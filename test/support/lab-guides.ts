@@ -345,7 +345,8 @@ export function checkNames(guide: Guide, facts: CodeFacts): Problem[] {
     }
 
     for (const m of text.matchAll(/\bcdk\s+(deploy|destroy|synth|synthesize|diff|drift|watch)\b([^|;&)]*)/g)) {
-      const args = words(m[2]);
+      // A command quoted in HTML (the placeholder page's `<code>npx cdk deploy ClassLabStack</code>`) ends at its closing tag.
+      const args = words(m[2].split('</')[0]);
       for (let i = 0; i < args.length; i++) {
         if (args[i] === '#' || args[i].startsWith('#')) break;
         if (args[i].startsWith('-')) {
@@ -660,4 +661,67 @@ export function cdkStackSelectors(guide: Guide): Array<{ name: string; line: num
 export function statedMinutes(guide: Guide): number | undefined {
   const m = /\*\*Time\*\*\s+(\d+)\s*min/.exec(guide.text);
   return m ? Number(m[1]) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The instructor tool's check, as the guides show it
+// ---------------------------------------------------------------------------------------------
+
+/** One `class-lab-admin check <module...>` of a guide and the ```text block that follows it. */
+export interface CheckRun {
+  readonly modules: string[];
+  readonly line: number;
+  /** The expected output, or undefined when the next block is not text. */
+  readonly output?: CodeBlock;
+}
+
+/** Every check a guide runs (`npx class-lab-admin check ...` or `npm run check -- ...`) in its shell blocks. */
+export function checkRuns(guide: Guide): CheckRun[] {
+  const runs: CheckRun[] = [];
+  guide.blocks.forEach((block, index) => {
+    if (!SHELL_LANGS.has(block.lang)) return;
+    block.code.split('\n').forEach((text, i) => {
+      const m = /(?:\bclass-lab-admin\s+check|\bnpm\s+run\s+check(?:\s+--)?)((?:\s+[a-z][\w,-]*)*)/.exec(text);
+      if (!m) return;
+      const next = guide.blocks[index + 1];
+      runs.push({
+        modules: m[1].trim().split(/[\s,]+/).filter((w) => w !== ''),
+        line: block.line + i,
+        output: next && next.lang === 'text' ? next : undefined,
+      });
+    });
+  });
+  return runs;
+}
+
+/** A guide step a source file names: `step 4 of lab-guides/ec2-fleet.md`, `part 7 of ...`, or `(part 8)` after one. */
+export interface StepReference {
+  readonly guide: string;
+  readonly kind: 'step' | 'part';
+  readonly number: number;
+  readonly line: number;
+  /** The source line, for the commands it tells the student to run. */
+  readonly text: string;
+}
+
+/** The guide steps a source file's text refers to, line by line. */
+export function stepReferences(source: string): StepReference[] {
+  const found: StepReference[] = [];
+  source.split('\n').forEach((text, i) => {
+    let guide: string | undefined;
+    for (const m of text.matchAll(/\b(steps?|parts?) (\d+)(?: (?:to|and) (\d+))?(?: of (lab-guides\/[\w-]+\.md))?/g)) {
+      guide = m[4] ?? guide;
+      if (!guide) continue;
+      const kind = m[1].startsWith('step') ? 'step' : 'part';
+      const [from, to] = [Number(m[2]), Number(m[3] ?? m[2])];
+      for (let n = from; n <= to; n++) found.push({ guide, kind, number: n, line: i + 1, text });
+    }
+  });
+  return found;
+}
+
+/** The heading of a guide's step (`### 4. Kill an instance`) or exercise part (`### Part 7: ...`). */
+export function stepHeading(guide: Guide, kind: 'step' | 'part', n: number): Heading | undefined {
+  const pattern = kind === 'step' ? new RegExp(`^${n}\\. `) : new RegExp(`^Part ${n}: `);
+  return guide.headings.find((h) => h.level >= 2 && pattern.test(h.text));
 }

@@ -129,7 +129,7 @@ const scaledOut: Checkpoint = {
     const done = out.find((a) => a.StatusCode === 'Successful');
     if (done) return pass(`desired capacity ${change(done).from} -> ${change(done).to} at ${done.StartTime?.toISOString() ?? '?'}`);
     if (out.length > 0) return pending(`scale-out ${out[0].StatusCode}`, 'the new instances are starting; check again in 3 minutes');
-    return pending('no scale-out in the group\'s activity history', 'do step 5 of lab-guides/ec2-fleet.md: load both instances for 600 s, then wait 5 to 10 minutes');
+    return pending('no scale-out in the group\'s activity history', 'do step 6 of lab-guides/ec2-fleet.md: npm run load -- "$WEB_URL"; the scale-out comes 3 to 5 minutes after the burst starts');
   },
 };
 
@@ -143,7 +143,7 @@ const scaledIn: Checkpoint = {
     const later = all.filter((a) => isDesiredChange(a) && change(a).to < change(a).from && (a.StartTime?.getTime() ?? 0) >= (firstOut.StartTime?.getTime() ?? 0));
     const done = later.find((a) => a.StatusCode === 'Successful');
     if (done) return pass(`desired capacity ${change(done).from} -> ${change(done).to} at ${done.StartTime?.toISOString() ?? '?'}`);
-    return pending('no scale-in since the scale-out', 'scale-in waits for about 15 minutes of low CPU after the load stops; check again later');
+    return pending('no scale-in since the scale-out', 'scale-in waits for about 15 minutes of few requests after the burst; keep the trickle of step 6 of lab-guides/ec2-fleet.md running and check again later');
   },
 };
 

@@ -74,7 +74,7 @@ async function platform(ctx: CheckContext, tag: string): Promise<Platform | unde
 }
 
 const notPushed = (tag: string): Outcome => pending(`no image tagged ${tag} in the repository`,
-  `build and push it with the EcrTagCommand and EcrPushCommand outputs (lab-guides/ecr.md)${tag === FIRST_IMAGE_TAG ? '' : `, or check the tag you gave (-c imageTag=${tag})`}`);
+  `build and push it with the EcrTagCommand and EcrPushCommand outputs (lab-guides/ecr.md)${tag === FIRST_IMAGE_TAG ? '' : `, or check your imageTag setting (npm run setup prints it)`}`);
 
 const tagged: Checkpoint = {
   id: 'ecr.image',

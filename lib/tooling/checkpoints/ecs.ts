@@ -9,7 +9,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, Service } from 
 import { withRetry } from '../poller';
 import { CheckContext, Checkpoint, fail, Outcome, output, pass, pending } from './checkpoint';
 
-/** Tags the ECS guide ships (steps 3 to 5); the exercise must ship something new. */
+/** Tags the ECS guide ships (steps 3 to 5; test/lab-guides.test.ts keeps them equal); the exercise must ship something new. */
 export const ECS_GUIDE_TAGS: readonly string[] = ['v1', 'v2', 'v99'];
 /** Requests to /info: every one must come from a task of the expected version. */
 export const VERSION_REQUESTS = 4;
@@ -78,8 +78,8 @@ const ownImage: Checkpoint = {
     const image = await runningImage(ctx);
     if (!image) return NO_SERVICE;
     const tag = await runningTag(ctx);
-    if (tag === undefined) return pending(`the service runs the placeholder ${image}`, 'push your image, then npx cdk deploy ClassLabStack -c imageTag=v1 (step 3 of lab-guides/ecs.md)');
-    if (ctx.settings.imageTag && tag !== ctx.settings.imageTag) return pending(`the service runs ${tag}, not ${ctx.settings.imageTag}`, `deploy it: npx cdk deploy ClassLabStack -c imageTag=${ctx.settings.imageTag}`);
+    if (tag === undefined) return pending(`the service runs the placeholder ${image}`, 'push your image, then npm run setup -- imageTag=v1 and npx cdk deploy ClassLabStack (step 3 of lab-guides/ecs.md)');
+    if (ctx.settings.imageTag && tag !== ctx.settings.imageTag) return pending(`the service runs ${tag}, not ${ctx.settings.imageTag}`, `your imageTag setting is ${ctx.settings.imageTag}: deploy it with npx cdk deploy ClassLabStack (step 3 of lab-guides/ecs.md)`);
     return pass(`runs ${image}`);
   },
 };

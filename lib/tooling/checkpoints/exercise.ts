@@ -10,8 +10,8 @@ import { deploymentOutcome, answersWith, ECS_GUIDE_TAGS, runningTag } from './ec
 
 function newTag(ctx: CheckContext): Outcome | string {
   const tag = ctx.settings.imageTag;
-  if (!tag) return pending('no imageTag setting, so no new version to look for', 'when you have shipped it, pass its tag, e.g. -c imageTag=v3 (the same setting as for cdk deploy)');
-  if (ECS_GUIDE_TAGS.includes(tag)) return fail(`${tag} is a tag of the ECS guide`, `the exercise ships a new version: build with --build-arg APP_VERSION=v3, push it as v3 and deploy -c imageTag=v3`);
+  if (!tag) return pending('no imageTag setting, so no new version to look for', 'when you have pushed it, set its tag: npm run setup -- imageTag=v3, then npx cdk deploy ClassLabStack (part 8 of lab-guides/exercise.md)');
+  if (ECS_GUIDE_TAGS.includes(tag)) return fail(`${tag} is a tag of the ECS guide`, `the exercise ships a new version: build with --build-arg APP_VERSION=v3 and push it as v3 (part 7 of lab-guides/exercise.md), then npm run setup -- imageTag=v3 and npx cdk deploy ClassLabStack (part 8)`);
   return tag;
 }
 
@@ -23,7 +23,7 @@ const shipped: Checkpoint = {
     if (typeof tag !== 'string') return tag;
     const running = await runningTag(ctx);
     if (running === tag) return pass(`the service runs ${output(ctx, 'RepositoryUri')}:${tag}`);
-    return pending(`the service runs ${running ?? 'the placeholder'}, not ${tag}`, `push ${tag}, then npx cdk deploy ClassLabStack -c imageTag=${tag}`);
+    return pending(`the service runs ${running ?? 'the placeholder'}, not ${tag}`, `push ${tag}, then npx cdk deploy ClassLabStack with imageTag=${tag} in your settings (part 8 of lab-guides/exercise.md)`);
   },
 };
 
