@@ -97,8 +97,8 @@ function isLearnerLab(identity: Identity): boolean {
 
 function checkSandbox(identity: Identity, region: string): CheckResult {
   if (!isLearnerLab(identity)) return { id: 'sandbox', status: 'pass', detail: 'not an AWS Academy Learner Lab session' };
-  const labRole = `arn:aws:iam::${identity.account}:role/LabRole`;
-  const advice = `Learner Lab cannot create IAM roles: bootstrap with the no-IAM template and deploy with the Learner Lab settings of lab-guides/setup.md (labRoleArn ${labRole}, \`-r ${labRole}\`); keep to at most 9 running instances`;
+  // With sandbox=learner-lab the stack itself names LabRole as CloudFormation's role (lib/learner-lab.ts): no -r.
+  const advice = 'Learner Lab cannot create IAM roles: bootstrap with `npx cdk bootstrap --template learner-lab/bootstrap-template.yaml` and state the sandbox once with `npm run setup -- sandbox=learner-lab` (lab-guides/setup.md); keep to at most 9 running instances';
   if (!LEARNER_LAB_REGIONS.includes(region)) {
     return { id: 'sandbox', status: 'fail', detail: `AWS Academy Learner Lab session in ${region}, which Learner Lab does not allow`, fix: `use --region us-east-1 (or us-west-2). ${advice}` };
   }

@@ -65,7 +65,8 @@ describe('doctor', () => {
     const checks = run.json().checks;
     expect(statusOf(run)).toMatchObject({ sandbox: 'warn', credentials: 'warn', region: 'pass' });
     const sandbox = checks.find((c: any) => c.id === 'sandbox');
-    expect(sandbox.fix).toContain(`arn:aws:iam::${ACCOUNT}:role/LabRole`);
+    expect(sandbox.fix).toContain('npm run setup -- sandbox=learner-lab');
+    expect(sandbox.fix).not.toMatch(/-r /);
     expect(sandbox.fix).toContain('lab-guides/setup.md');
     expect(checks.find((c: any) => c.id === 'credentials').detail).toContain('credentials expire in 40m00s');
   });
