@@ -91,10 +91,11 @@ export interface CliRun {
   json(): any;
 }
 
-export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; http?: HttpProbe } = {}): Promise<CliRun> {
+/** `projectDir`: where the tool reads lab-settings.json and cdk.json (default: the current directory). */
+export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; http?: HttpProbe; projectDir?: string } = {}): Promise<CliRun> {
   const io = new FakeIo(options.answers);
   const clock = options.clock ?? new VirtualClock();
-  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1'), env: options.env ?? {}, http: options.http });
+  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1'), env: options.env ?? {}, http: options.http, projectDir: options.projectDir });
   return {
     code, io, clock,
     stdout: io.out.join('\n'),
