@@ -32,11 +32,16 @@ export function synthesizeForCost(context: Record<string, string>, command = 'co
   commandSettings(context, command, projectDir);
   // Loaded here so `status` and `teardown` start without the CDK library.
   const { buildClassLabApp } = require('../class-lab-app') as typeof import('../class-lab-app');
+  const { ConfigError } = require('../config') as typeof import('../config');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-cost-'));
   try {
     const { app } = buildClassLabApp({ context, outdir }, { guardrails: false, projectDir });
     app.synth();
     return readAssembly(outdir);
+  } catch (error) {
+    // A setting the app rejects beyond the settings check (a combination) is still exit 2.
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
+    throw error;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
