@@ -6,6 +6,7 @@
  * that `grade` (and a cross-account fan-out) calls.
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { isStudentId, LabConfig } from '../config';
 import { AwsClients } from './aws-clients';
 import { CheckContext, CheckModule, CHECK_MODULES, CheckResult, CheckSettings, MissingOutputError, Outcome } from './checkpoints/checkpoint';
 import { HttpProbe } from './checkpoints/http';
@@ -29,13 +30,14 @@ export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
  * The one place `check` turns settings into what it checks: the student id (--student, else
- * the `student` setting) names the stack, `imageTag` is the version the student shipped.
- * Settings are `-c key=value` for now; the settings file joins here.
+ * the `student` setting) names the stack, `imageTag` is the version the student shipped. The
+ * settings are the effective ones (lab-settings.json, `-c` over it: ./settings.ts), already
+ * validated; only --student is checked here.
  */
-export function resolveCheckTarget(context: Readonly<Record<string, string>>, student: string | undefined, command = 'check'): CheckTarget {
-  const id = student ?? context.student;
-  if (id !== undefined && !/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/.test(id)) throw new UsageError(`student ${JSON.stringify(id)} is not a student id (lowercase letters, digits, hyphens)`, command);
-  const imageTag = context.imageTag;
+export function resolveCheckTarget(settings: Pick<LabConfig, 'student' | 'imageTag'>, student: string | undefined, command = 'check'): CheckTarget {
+  const id = student ?? settings.student;
+  if (id !== undefined && !isStudentId(id)) throw new UsageError(`student ${JSON.stringify(id)} is not a student id (lowercase letters, digits, hyphens)`, command);
+  const imageTag = settings.imageTag;
   if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) throw new UsageError(`imageTag ${JSON.stringify(imageTag)} is not a Docker tag (letters, digits, _ . -, at most 128)`, command);
   return { student: id, stackName: id ? `${STACK_BASE_NAME}-${id}` : STACK_BASE_NAME, settings: { imageTag } };
 }

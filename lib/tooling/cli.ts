@@ -17,10 +17,11 @@ import { runInEveryAccount } from './across-accounts';
 import { loadQuotas } from './capacity';
 import { runDoctor } from './doctor';
 import { AccountTarget, accountTargets, DEFAULT_ACCOUNT_CONCURRENCY, FanOutOptions } from './fan-out';
-import { classStudents, runPlan, synthesizePerStudentNeeds } from './plan';
+import { runPlan, synthesizePerStudentNeeds } from './plan';
 import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
 import { Io, processIo, Reporter } from './output';
 import { parseStudents } from './stacks';
+import { commandSettings } from './settings';
 import { runStatus } from './status';
 import { GRADE_FORMATS, GradeFormat, loadRoster, runGrade } from './grade';
 import { DEFAULTS, runTeardown } from './teardown';
@@ -39,6 +40,8 @@ const FAN_OUT_OPTIONS = {
   'account-profile': { type: 'string', multiple: true },
   'accounts-at-once': { type: 'string' },
 } as const;
+const SETTINGS_HELP = `Settings are read as \`npx cdk deploy\` reads them: lab-settings.json in the current
+directory (written by \`npm run setup -- key=value ...\`), with -c overriding it.`;
 const COMMON_HELP = `  --json                 print one JSON document instead of text
   -h, --help             show this help`;
 
@@ -65,6 +68,7 @@ Checks credentials, region, CDK bootstrap, the ECS service-linked role, availabi
 sandbox limits, and the quotas the class uses here (VPCs, internet gateways, On-Demand vCPUs
 at max fleet size, load balancers, target groups, security groups, Fargate vCPUs, hosted
 zones): the applied value minus what already uses it, against what the students need.
+${SETTINGS_HELP}
 
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c fleetMax=4
   --students <n>         students deploying into this one account (default 1; with
@@ -86,6 +90,7 @@ ${COMMON_HELP}`,
     usage: `Usage: ${CLI_NAME} cost [options]
 
 Prices the synthesized ClassLabStack templates with data/prices-us-east-1.json.
+${SETTINGS_HELP}
 
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c modules=ec2
   --cdk-out <dir>        price an existing cloud assembly (e.g. cdk.out) instead of synthesizing
@@ -108,6 +113,7 @@ ${COMMON_HELP}`,
 Counts what the class needs in each account and Region (VPCs, internet gateways, load
 balancers, vCPUs, ...) from the synthesized ClassLabStack, beside AWS's default quotas
 (data/quotas.json), and prints the quota increase commands for what exceeds them.
+${SETTINGS_HELP}
 
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c roster=roster.json
   --students <n>         students sharing one account, without a roster (default 1)
@@ -182,34 +188,43 @@ ${COMMON_HELP}`,
 
 Checks your deployed ClassLabStack, read-only: one line per checkpoint, PASS, PENDING (not
 done yet, or AWS still at work) or FAIL, with the fix. Exit 0 only when all pass.
+${SETTINGS_HELP}
 
 Modules: ${CHECK_MODULES.join(', ')} (none given: every module the stack has)
 
-  --student <id>         your student id: checks ClassLabStack-<id> (or -c student=<id>)
+  --student <id>         your student id: checks ClassLabStack-<id> (default: the student setting)
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c imageTag=v3
+  --assume-role-name <name>  with a roster: check --student in the roster's account for it
+  --account-profile <id=profile>  use this profile for one roster account (repeatable)
 ${AWS_HELP}
 ${COMMON_HELP}`,
     positionals: true,
     options: {
       student: { type: 'string' },
       context: { type: 'string', short: 'c', multiple: true },
+      ...FAN_OUT_OPTIONS,
       profile: { type: 'string' }, region: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   },
   grade: {
-    usage: `Usage: ${CLI_NAME} grade (--roster <file> | -c roster=<file>) [module...] [options]
+    usage: `Usage: ${CLI_NAME} grade [--roster <file>] [module...] [options]
 
 Runs check for every student of the roster (stack ClassLabStack-<id>) and prints a table of
-students x checkpoints with a per-module summary. Students in another account are skipped.
+students x checkpoints with a per-module summary. With --assume-role-name (or
+--account-profile) each student is graded in the roster's account for them, and the students
+of an account the tool cannot enter are listed as unreachable, with the reason; without it,
+students in another account than the credentials' are skipped.
+${SETTINGS_HELP}
 
 Modules: ${CHECK_MODULES.join(', ')} (none given: every module each stack has)
 
-  --roster <file>        the class roster (the same file as for cdk -c roster=...)
+  --roster <file>        the class roster (default: the roster setting)
   -c, --context <k=v>    a setting, e.g. -c roster=roster.json or -c imageTag=v3 (repeatable)
   --out <dir>            write grade.csv, grade.md and grade.json there
   --format <f>           without --out: print ${GRADE_FORMATS.join(', ')} (default markdown)
-  --concurrency <n>      students checked at once (default 4, at most 20)
+  --concurrency <n>      students checked at once, per account (default 4, at most 20)
+${FAN_OUT_HELP}
 ${AWS_HELP}
 ${COMMON_HELP}`,
     positionals: true,
@@ -219,6 +234,7 @@ ${COMMON_HELP}`,
       out: { type: 'string' },
       format: { type: 'string' },
       concurrency: { type: 'string' },
+      ...FAN_OUT_OPTIONS,
       profile: { type: 'string' }, region: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -235,6 +251,8 @@ export interface MainDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** Plain HTTP of check and grade; tests point AWS host names at loopback servers. */
   readonly http?: HttpProbe;
+  /** Where lab-settings.json and cdk.json are read (default: the current directory). */
+  readonly projectDir?: string;
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -299,9 +317,8 @@ function fanOutOf(command: string, values: Values, makeClients: (t: AwsTarget) =
 }
 
 /** The roster's accounts for a fan-out; every roster entry must name its account. */
-function rosterTargets(command: string, rosterFile: string | undefined): AccountTarget[] {
-  if (!rosterFile) throw new UsageError(`running in every account needs the roster: ${command === 'doctor' ? '-c roster=<file>' : '--roster <file>'}`, command);
-  const students = classStudents({ roster: rosterFile }, 1, command);
+function rosterTargets(command: string, students: ReadonlyArray<{ id: string; account?: string; region?: string }> | undefined): AccountTarget[] {
+  if (!students) throw new UsageError(`running in every account needs the roster: ${command === 'doctor' ? '-c roster=<file> (or roster in lab-settings.json)' : '--roster <file>'}`, command);
   const homeless = students.filter((s) => !s.account).map((s) => s.id);
   if (homeless.length > 0) throw new UsageError(`roster students without an account: ${homeless.join(', ')}; give each entry its "account" to run across accounts`, command);
   return accountTargets(students);
@@ -320,9 +337,10 @@ function parse(command: CommandName, args: string[]): Values {
 async function run(command: CommandName, values: Values, deps: MainDeps, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const reporter = new Reporter(io, values.json === true);
   const clock = deps.clock ?? systemClock;
+  const projectDir = deps.projectDir ?? process.cwd();
   if (command === 'cost') {
     return runCost(reporter, {
-      context: contextOf(command, values.context as string[] | undefined),
+      context: contextOf(command, values.context as string[] | undefined), projectDir,
       cdkOut: values['cdk-out'] as string | undefined,
       priceFile: values.prices as string | undefined,
       students: values.students === undefined ? undefined : whole(command, 'students', values.students as string, 1, 1, 10_000),
@@ -331,11 +349,11 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
   }
   if (command === 'plan') {
     const context = contextOf(command, values.context as string[] | undefined);
-    if (context.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster already lists the students', command);
+    if (commandSettings(context, command, projectDir).config.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster already lists the students', command);
     const account = accountList(command, values.account as string | undefined);
     if (account && account.length !== 1) throw new UsageError('--account takes one account id', command);
     return runPlan(reporter, {
-      context,
+      context, projectDir,
       students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
       account: account?.[0],
       region: target(command, values).region,
@@ -346,18 +364,19 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
   const fan = fanOutOf(command, values, makeClients);
   if (command === 'doctor') {
     const context = contextOf(command, values.context as string[] | undefined);
-    if (context.roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster says who deploys where', command);
+    const { roster } = commandSettings(context, command, projectDir).config;
+    if (roster && values.students !== undefined) throw new UsageError('--students is for a class without a roster; the roster says who deploys where', command);
     const quotas = loadQuotas();
     io.stderr('Counting what each student needs from the synthesized ClassLabStack...');
     const options = {
-      context,
+      context, projectDir,
       students: whole(command, 'students', values.students as string | undefined, 1, 1, 10_000),
       fix: values.fix === true,
-      perStudent: synthesizePerStudentNeeds(context, quotas, command),
+      perStudent: synthesizePerStudentNeeds(context, quotas, command, projectDir),
       quotas,
     };
     if (fan) {
-      const targets = rosterTargets(command, options.context.roster);
+      const targets = rosterTargets(command, roster?.students);
       return runInEveryAccount(io, reporter.json, command, targets, fan, (r, clients) => runDoctor(r, clients, clock, options));
     }
     return runDoctor(reporter, makeClients(target(command, values)), clock, options);
@@ -367,16 +386,29 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
     const modules = parseModules(values.modules as string[], command);
     const http = deps.http ?? new HttpProbe();
     if (command === 'check') {
-      const checkTarget = resolveCheckTarget(context, values.student as string | undefined);
+      const { config } = commandSettings(context, command, projectDir);
+      const checkTarget = resolveCheckTarget(config, values.student as string | undefined);
+      if (config.roster && !checkTarget.student) throw new UsageError('the settings have a roster, whose stacks are ClassLabStack-<id>: pass --student <id>', command);
+      if (fan) {
+        // One student of a class with an account each: check in the roster's account for them.
+        const entry = config.roster?.students.find((s) => s.id === checkTarget.student);
+        if (!entry) throw new UsageError(`checking in a roster account needs a roster (-c roster=<file> or the roster setting) and --student <id> of it${checkTarget.student ? `; ${checkTarget.student} is not in it` : ''}`, command);
+        return runInEveryAccount(io, reporter.json, command, rosterTargets(command, [entry]), fan,
+          (r, clients) => runCheck(r, { clients, clock, http }, { target: checkTarget, modules }));
+      }
       return runCheck(reporter, { clients: makeClients(target(command, values)), clock, http }, { target: checkTarget, modules });
     }
-    const rosterFile = (values.roster as string | undefined) ?? context.roster;
-    if (!rosterFile) throw new UsageError('grade needs a roster: --roster <file> or -c roster=<file>', command);
+    // --roster is `-c roster=` by another name: it overrides the settings file's roster.
+    const settings = commandSettings(values.roster === undefined ? context : { ...context, roster: values.roster as string }, command, projectDir);
+    const roster = settings.config.roster?.students;
+    if (!roster) throw new UsageError('grade needs a roster: --roster <file>, -c roster=<file> or roster in lab-settings.json', command);
     const format = (values.format as string | undefined) ?? 'markdown';
     if (!(GRADE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${GRADE_FORMATS.join(', ')}, got ${JSON.stringify(format)}`, command);
     const aws = target(command, values);
-    return runGrade(reporter, { clock, http, clientsFor: (region) => makeClients({ ...aws, region: region ?? aws.region }) }, {
-      roster: await loadRoster(rosterFile), modules, settings: resolveCheckTarget(context, undefined, command).settings,
+    if (fan) rosterTargets(command, roster);
+    return runGrade(reporter, { clock, http, clientsFor: (region) => makeClients({ ...aws, region: region ?? aws.region }), fanOut: fan }, {
+      roster: roster.map((s) => ({ id: s.id, account: s.account, region: s.region })), modules,
+      settings: resolveCheckTarget(settings.config, undefined, command).settings,
       concurrency: whole(command, 'concurrency', values.concurrency as string | undefined, 4, 1, 20),
       out: values.out as string | undefined, format: format as GradeFormat,
     });
@@ -384,7 +416,7 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
   if (command === 'status') {
     const students = parseStudents(values.student as string[] | undefined, command);
     if (fan) {
-      const targets = rosterTargets(command, values.roster as string | undefined);
+      const targets = rosterTargets(command, values.roster === undefined ? undefined : await loadRoster(values.roster as string, command));
       return runInEveryAccount(io, reporter.json, command, targets, fan,
         (r, clients, t) => runStatus(r, clients, clock, { students: students.length > 0 ? students : [...t.students] }));
     }
@@ -403,7 +435,7 @@ async function run(command: CommandName, values: Values, deps: MainDeps, io: Io,
   if (options.yes && !options.delete) throw new UsageError('--yes only makes sense with --delete', command);
   if (fan) {
     if (options.delete && !options.yes) throw new UsageError('--delete across accounts needs --yes (nobody can type several account ids at once); run the dry run first', command);
-    const targets = rosterTargets(command, values.roster as string | undefined)
+    const targets = rosterTargets(command, values.roster === undefined ? undefined : await loadRoster(values.roster as string, command))
       .map((t) => ({ ...t, students: options.students.length > 0 ? t.students.filter((s) => options.students.includes(s)) : t.students }))
       .filter((t) => options.all || t.students.length > 0);
     if (targets.length === 0) throw new UsageError(`no roster account holds ${options.students.join(', ')}`, command);

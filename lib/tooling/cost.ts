@@ -6,13 +6,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ToolError, UsageError } from './errors';
+import { commandSettings } from './settings';
 import { Reporter, table } from './output';
 import { classTotal, DEFAULT_PRICE_FILE, loadPrices, priceStack, PriceTable, StackCost } from './pricing';
 import { readAssembly, StackNode } from './templates';
 
 export interface CostOptions {
-  /** CDK context (-c key=value) for the synthesis. */
+  /** `-c key=value` for the synthesis; lab-settings.json in `projectDir` fills the rest, as for cdk. */
   readonly context: Record<string, string>;
+  /** Where lab-settings.json and cdk.json are read (default: the current directory). */
+  readonly projectDir?: string;
   /** Read this cloud assembly instead of synthesizing. */
   readonly cdkOut?: string;
   readonly priceFile?: string;
@@ -20,18 +23,24 @@ export interface CostOptions {
   readonly hours?: number;
 }
 
-/** Synthesizes ClassLabStack with the guardrails off (pricing needs templates, not checks). */
-export function synthesizeForCost(context: Record<string, string>, command = 'cost'): StackNode[] {
+/**
+ * Synthesizes ClassLabStack with the guardrails off (pricing needs templates, not checks), with
+ * the settings `npx cdk synth` in `projectDir` would use: lab-settings.json there, `-c` over it.
+ */
+export function synthesizeForCost(context: Record<string, string>, command = 'cost', projectDir = process.cwd()): StackNode[] {
+  // A bad setting is the same argument error (exit 2) as in every other command.
+  commandSettings(context, command, projectDir);
   // Loaded here so `status` and `teardown` start without the CDK library.
   const { buildClassLabApp } = require('../class-lab-app') as typeof import('../class-lab-app');
   const { ConfigError } = require('../config') as typeof import('../config');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-cost-'));
   try {
     // CDK's built-in template validation (a WebAssembly engine, seconds per synth) checks nothing pricing needs.
-    const { app } = buildClassLabApp({ context, outdir, builtinCloudFormationValidation: false }, { guardrails: false });
+    const { app } = buildClassLabApp({ context, outdir, builtinCloudFormationValidation: false }, { guardrails: false, projectDir });
     app.synth();
     return readAssembly(outdir);
   } catch (error) {
+    // A setting the app rejects beyond the settings check (a combination) is still exit 2.
     if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
     throw error;
   } finally {
@@ -109,7 +118,7 @@ export function printCost(reporter: Reporter, report: CostReport, asked: { stude
 export function runCost(reporter: Reporter, options: CostOptions): number {
   const priceFile = options.priceFile ? path.resolve(options.priceFile) : DEFAULT_PRICE_FILE;
   const prices = loadPrices(priceFile);
-  const roots = options.cdkOut ? readAssembly(path.resolve(options.cdkOut)) : synthesizeForCost(options.context);
+  const roots = options.cdkOut ? readAssembly(path.resolve(options.cdkOut)) : synthesizeForCost(options.context, 'cost', options.projectDir);
   const report = estimate(roots, prices, priceFile, options.students, options.hours);
   reporter.document({ ok: true, ...report });
   printCost(reporter, report, options);

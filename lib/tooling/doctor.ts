@@ -10,14 +10,15 @@ import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ConfigError, LabConfig, loadLabConfig } from '../config';
+import { LabConfig } from '../config';
 import { AwsClients, Identity } from './aws-clients';
 import { Clock, formatDuration } from './clock';
-import { describeAwsError, errorName, EXIT, UsageError } from './errors';
+import { describeAwsError, errorName, EXIT } from './errors';
 import { StackNeeds, QuotaTable } from './capacity';
 import { capacityChecks, studentsHere } from './doctor-capacity';
 import { Reporter, table } from './output';
 import { ensureEcsServiceLinkedRole } from './service-linked-role';
+import { commandSettings } from './settings';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -42,7 +43,10 @@ export const LEARNER_LAB_REGIONS = ['us-east-1', 'us-west-2'];
 const EXPIRY_WARNING_MS = 60 * 60 * 1000;
 
 export interface DoctorOptions {
+  /** `-c key=value` from the command line; lab-settings.json in `projectDir` fills the rest. */
   readonly context: Record<string, string>;
+  /** Where lab-settings.json and cdk.json are read (default: the current directory). */
+  readonly projectDir?: string;
   /** Students that will deploy into this one account, without a roster. */
   readonly students: number;
   /** Create what is missing and can be created (the ECS service-linked role). */
@@ -197,14 +201,9 @@ async function checkCapacity(clients: AwsClients, config: LabConfig, options: Do
   return [roster, ...checks];
 }
 
-/** The settings the deploy would use; a bad one is an argument error of doctor. */
-export function doctorConfig(context: Record<string, string>, command = 'doctor'): LabConfig {
-  try {
-    return loadLabConfig((key) => context[key]);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
-    throw error;
-  }
+/** The settings the deploy would use (lab-settings.json, `-c` over it); a bad one is an argument error of doctor. */
+export function doctorConfig(context: Record<string, string>, command = 'doctor', projectDir = process.cwd()): LabConfig {
+  return commandSettings(context, command, projectDir).config;
 }
 
 export interface CheckRun {
@@ -217,7 +216,7 @@ export interface CheckRun {
 
 /** Runs every check; the first two (region, credentials) gate the rest. */
 export async function runChecks(clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<CheckRun> {
-  const config = doctorConfig(options.context);
+  const config = doctorConfig(options.context, 'doctor', options.projectDir);
   let region: string;
   try {
     region = await clients.region();
@@ -245,7 +244,7 @@ export async function runChecks(clients: AwsClients, clock: Clock, options: Doct
 }
 
 export async function runDoctor(reporter: Reporter, clients: AwsClients, clock: Clock, options: DoctorOptions): Promise<number> {
-  const config = doctorConfig(options.context);
+  const config = doctorConfig(options.context, 'doctor', options.projectDir);
   const deploy = `npx cdk deploy ClassLabStack${config.student ? ` -c student=${config.student}` : ''}`;
   reporter.progress(`Checking whether \`${deploy}\` would work...`);
   const { results, account, region, awsUnusable } = await runChecks(clients, clock, options);

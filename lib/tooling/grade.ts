@@ -2,8 +2,10 @@
  * `class-lab-admin grade`: the whole class at once. Runs `check` for every student of a
  * roster (each student's ClassLabStack-<id>, in the roster's region for the student or the
  * tool's) and writes a table of students x checkpoints as CSV, Markdown and JSON, with a
- * per-module summary. Students in another account are listed as skipped until the
- * cross-account fan-out lands: gradeStudent is the per-student work it will call.
+ * per-module summary. With a fan-out (--assume-role-name / --account-profile, ./fan-out.ts)
+ * every roster account is entered and its students graded there; an account the tool cannot
+ * enter lists its students as unreachable, with the reason. Without one, students in another
+ * account than the credentials' are listed as skipped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +18,7 @@ import { HttpProbe } from './checkpoints/http';
 import { MODULE_CHECKPOINTS } from './checkpoints/index';
 import { Clock } from './clock';
 import { describeAwsError, EXIT, ToolError, UsageError } from './errors';
+import { AccountOutcome, accountTargets, fanOut, FanOutOptions, overallExitCode } from './fan-out';
 import { Reporter } from './output';
 import { mapBounded } from './poller';
 
@@ -34,8 +37,11 @@ export interface GradeRow {
   readonly stackName: string;
   readonly account: string;
   readonly region: string;
-  /** checked; skipped (another account, not reachable from here yet); error (AWS refused or failed). */
-  readonly state: 'checked' | 'skipped' | 'error';
+  /**
+   * checked; skipped (another account, and no fan-out asked for); unreachable (the fan-out could
+   * not get into the student's account: the note says why); error (AWS refused or failed).
+   */
+  readonly state: 'checked' | 'skipped' | 'unreachable' | 'error';
   readonly note?: string;
   readonly results: CheckResult[];
 }
@@ -51,7 +57,10 @@ export interface ModuleSummary {
 }
 
 export interface Grade {
+  /** The account of the tool's own credentials. */
   readonly account: string;
+  /** With a fan-out: every roster account, how the tool got in, and whether it could. */
+  readonly accounts?: Array<{ account: string; region?: string; students: readonly string[]; via: string; ok: boolean; exitCode: number; error?: string }>;
   readonly checkpoints: Array<{ id: string; module: string; title: string }>;
   readonly students: GradeRow[];
   readonly summary: ModuleSummary[];
@@ -69,32 +78,34 @@ export interface GradeOptions {
 export interface GradeDeps {
   readonly clock: Clock;
   readonly http: HttpProbe;
-  /** Clients for a region (the tool's profile); the student's own account comes with the fan-out. */
+  /** Clients for a region (the tool's profile). */
   readonly clientsFor: (region: string | undefined) => AwsClients;
+  /** Grade each roster account's students in that account (every roster entry names its account). */
+  readonly fanOut?: FanOutOptions;
 }
 
 /** Reads and checks a roster file with the kit's own roster rules (lib/roster.ts). */
-export async function loadRoster(file: string): Promise<RosterEntry[]> {
+export async function loadRoster(file: string, command = 'grade'): Promise<RosterEntry[]> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read the roster ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'grade');
+    throw new UsageError(`cannot read the roster ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, command);
   }
   const parsed = parseRoster(file, text, { isStudentId, studentIdAllowed: 'lowercase letters, digits and hyphens' });
   if (parsed.problems.length > 0 || !parsed.roster) {
-    throw new UsageError(`roster ${parsed.problems.map((p) => `${p.where}: got ${JSON.stringify(p.value)}, expected ${p.allowed}`).join('; ')}`, 'grade');
+    throw new UsageError(`roster ${parsed.problems.map((p) => `${p.where}: got ${JSON.stringify(p.value)}, expected ${p.allowed}`).join('; ')}`, command);
   }
   return parsed.roster.students.map((s) => ({ id: s.id, account: s.account, region: s.region }));
 }
 
-/** One student's row: the per-student work, for this account or (later) through the fan-out. */
+/** One student's row: the per-student work, in the credentials' account or in each account of a fan-out. */
 export async function gradeStudent(clients: AwsClients, deps: Omit<GradeDeps, 'clientsFor'>, identity: Identity, student: RosterEntry, options: Pick<GradeOptions, 'modules' | 'settings'>): Promise<GradeRow> {
-  const target = resolveCheckTarget({ ...(options.settings.imageTag ? { imageTag: options.settings.imageTag } : {}) }, student.id, 'grade');
+  const target = resolveCheckTarget({ imageTag: options.settings.imageTag }, student.id, 'grade');
   const region = student.region ?? await clients.region();
   const base = { student: student.id, stackName: target.stackName, account: student.account ?? identity.account, region };
   if (student.account && student.account !== identity.account) {
-    return { ...base, state: 'skipped', note: `in account ${student.account}; these credentials are for ${identity.account}`, results: [] };
+    return { ...base, state: 'skipped', note: `in account ${student.account}; these credentials are for ${identity.account} (add --assume-role-name to grade every roster account)`, results: [] };
   }
   try {
     const check: CheckDeps = { clients, clock: deps.clock, http: deps.http };
@@ -117,7 +128,7 @@ function columns(rows: readonly GradeRow[], modules: readonly CheckModule[]): Gr
 }
 
 /** The cell of a student and checkpoint; a found stack counts as a passed `stack` checkpoint. */
-export function cell(row: GradeRow, id: string): Verdict | 'skipped' | 'error' | '-' {
+export function cell(row: GradeRow, id: string): Verdict | GradeRow['state'] | '-' {
   if (row.state !== 'checked') return row.state;
   const found = row.results.find((r) => r.id === id);
   if (found) return found.status;
@@ -140,9 +151,43 @@ function summarize(rows: readonly GradeRow[], checkpoints: Grade['checkpoints'])
   });
 }
 
+/**
+ * Every roster account's students graded in their own account, through the fan-out; the
+ * students of an account it cannot enter (role refused, credentials expired twice) are
+ * unreachable, with the fan-out's reason. Rows come back in roster order.
+ */
+async function gradeAcrossAccounts(deps: GradeDeps, fan: FanOutOptions, options: GradeOptions): Promise<{ rows: GradeRow[]; outcomes: AccountOutcome<GradeRow[]>[] }> {
+  const byId = new Map(options.roster.map((s) => [s.id, s]));
+  const outcomes = await fanOut(accountTargets(options.roster), async (clients, target) => {
+    const identity = await clients.identity();
+    return mapBounded(target.students.map((id) => byId.get(id)!), options.concurrency, (student) => gradeStudent(clients, deps, identity, student, options));
+  }, fan);
+  const graded = new Map<string, GradeRow>();
+  for (const o of outcomes) {
+    const rows = o.ok ? o.value! : o.students.map((id): GradeRow => {
+      const student = byId.get(id)!;
+      return {
+        student: id, stackName: `${STACK_BASE_NAME}-${id}`, account: o.account, region: student.region ?? fan.base.region ?? '-',
+        state: 'unreachable', note: `account ${o.account} via ${o.via}: ${o.error}`, results: [],
+      };
+    });
+    for (const row of rows) graded.set(row.student, row);
+  }
+  return { rows: options.roster.map((s) => graded.get(s.id)!), outcomes };
+}
+
 export async function gradeClass(deps: GradeDeps, options: GradeOptions): Promise<Grade> {
   const home = deps.clientsFor(undefined);
   const identity = await home.identity();
+  if (deps.fanOut) {
+    const { rows, outcomes } = await gradeAcrossAccounts(deps, deps.fanOut, options);
+    const checkpoints = columns(rows, options.modules ?? CHECK_MODULES);
+    return {
+      account: identity.account,
+      accounts: outcomes.map((o) => ({ account: o.account, region: o.region, students: o.students, via: o.via, ok: o.ok, exitCode: o.exitCode, ...(o.error ? { error: o.error } : {}) })),
+      checkpoints, students: rows, summary: summarize(rows, checkpoints),
+    };
+  }
   const perRegion = new Map<string, AwsClients>();
   const clientsIn = (region: string | undefined) => {
     if (!region) return home;
@@ -180,7 +225,9 @@ function mdRow(cells: readonly (string | number)[]): string {
 }
 
 export function toMarkdown(grade: Grade): string {
-  const lines = [`# Class Lab grade (account ${grade.account})`, '', '## Students', ''];
+  const accounts = new Set(grade.accounts?.map((a) => a.account));
+  const where = grade.accounts ? `${accounts.size} account${accounts.size === 1 ? '' : 's'}` : `account ${grade.account}`;
+  const lines = [`# Class Lab grade (${where})`, '', '## Students', ''];
   lines.push(mdRow(['student', ...grade.checkpoints.map((c) => c.id), 'passed']));
   lines.push(mdRow(['---', ...grade.checkpoints.map(() => '---'), '---:']));
   for (const row of grade.students) lines.push(mdRow([row.student, ...grade.checkpoints.map((c) => cell(row, c.id)), `${passed(grade, row)}/${grade.checkpoints.length}`]));
@@ -219,5 +266,9 @@ export async function runGrade(reporter: Reporter, deps: GradeDeps, options: Gra
     reporter.io.stdout(RENDER[options.format](grade).replace(/\n$/, ''));
   }
   if (errors > 0) reporter.progress(`${errors} student${errors === 1 ? '' : 's'} could not be checked (see the notes).`);
-  return errors > 0 ? EXIT.failed : EXIT.ok;
+  for (const a of (grade.accounts ?? []).filter((x) => !x.ok)) {
+    reporter.progress(`account ${a.account}${a.region ? ` ${a.region}` : ''} (${a.students.join(', ')}): not gradable: ${a.error}`);
+  }
+  // As for every fan-out: the worst account's exit code (4 when a role was refused), at least 1 for a student who could not be checked.
+  return Math.max(errors > 0 ? EXIT.failed : EXIT.ok, overallExitCode(grade.accounts ?? []));
 }

@@ -8,13 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadQuotas, needsOf, NEED_LABELS, NeedId, placements, PlacementPlan, planPlacement, QuotaTable, StackNeeds } from './capacity';
 import { synthesizeForCost } from './cost';
-import { doctorConfig } from './doctor';
 import { ToolError } from './errors';
 import { Reporter, table } from './output';
+import { commandSettings, CommandSettings } from './settings';
 
 export interface PlanOptions {
-  /** CDK context (-c key=value), roster included. */
+  /** `-c key=value` from the command line; lab-settings.json in `projectDir` fills the rest (roster included). */
   readonly context: Record<string, string>;
+  /** Where lab-settings.json and cdk.json are read (default: the current directory). */
+  readonly projectDir?: string;
   /** Students sharing one account when there is no roster (default 1). */
   readonly students?: number;
   /** Account and Region of students the roster does not place (default: the instructor's current ones). */
@@ -37,8 +39,12 @@ export interface ClassPlan {
 export interface Student { readonly id: string; readonly account?: string; readonly region?: string }
 
 /** The students of the class: the roster's, or `count` unnamed students sharing one account. */
-export function classStudents(context: Record<string, string>, count = 1, command = 'plan'): Student[] {
-  const config = doctorConfig(context, command);
+export function classStudents(context: Record<string, string>, count = 1, command = 'plan', projectDir = process.cwd()): Student[] {
+  return studentsOf(commandSettings(context, command, projectDir), count);
+}
+
+function studentsOf(settings: CommandSettings, count: number): Student[] {
+  const config = settings.config;
   if (config.roster) return [...config.roster.students];
   if (count === 1) return [{ id: config.student ?? 'solo' }];
   return Array.from({ length: count }, (_, i) => ({ id: `student-${i + 1}` }));
@@ -49,11 +55,12 @@ export function classStudents(context: Record<string, string>, count = 1, comman
  * settings, so one student's stack stands for all: with a roster the kit synthesizes a
  * one-entry copy of it, which keeps the roster's stack shape at a fraction of the time.
  */
-export function synthesizePerStudentNeeds(context: Record<string, string>, quotas: QuotaTable, command = 'plan'): StackNeeds {
-  const key = JSON.stringify([context, context.roster && fs.existsSync(context.roster) ? fs.readFileSync(context.roster, 'utf8') : '', quotas.instanceVcpus]);
+export function synthesizePerStudentNeeds(context: Record<string, string>, quotas: QuotaTable, command = 'plan', projectDir = process.cwd()): StackNeeds {
+  const settings = commandSettings(context, command, projectDir);
+  const key = JSON.stringify([settings.values, settings.config.roster?.students.length ?? 0, quotas.instanceVcpus]);
   const cached = NEEDS_CACHE.get(key);
   if (cached) return cached;
-  const needs = synthesizeOne(context, quotas, command);
+  const needs = synthesizeOne(settings, quotas, command);
   NEEDS_CACHE.set(key, needs);
   return needs;
 }
@@ -61,17 +68,18 @@ export function synthesizePerStudentNeeds(context: Record<string, string>, quota
 /** Synthesis takes seconds; the needs of the same settings do not change within one process. */
 const NEEDS_CACHE = new Map<string, StackNeeds>();
 
-function synthesizeOne(context: Record<string, string>, quotas: QuotaTable, command: string): StackNeeds {
-  const students = classStudents(context, 1, command);
+function synthesizeOne(settings: CommandSettings, quotas: QuotaTable, command: string): StackNeeds {
+  const students = studentsOf(settings, 1);
   let tmp: string | undefined;
   try {
-    const one = { ...context };
-    if (context.roster) {
+    // The roster may come from lab-settings.json: a `-c roster=` of the one-entry copy overrides it.
+    const one = { ...settings.commandLine };
+    if (settings.config.roster) {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-plan-'));
       one.roster = path.join(tmp, 'roster.json');
       fs.writeFileSync(one.roster, JSON.stringify({ students: [{ id: students[0].id }] }));
     }
-    const roots = synthesizeForCost(one, command);
+    const roots = synthesizeForCost(one, command, settings.projectDir);
     if (roots.length !== 1) throw new ToolError(`expected one student stack to count, the assembly has ${roots.length}`);
     return needsOf(roots[0], quotas);
   } finally {
@@ -125,8 +133,9 @@ export function printPlan(reporter: Reporter, plan: ClassPlan): void {
 
 export function runPlan(reporter: Reporter, options: PlanOptions): number {
   const quotas = loadQuotas(options.quotaFile ? path.resolve(options.quotaFile) : undefined);
-  const students = classStudents(options.context, options.students ?? 1);
-  const perStudent = synthesizePerStudentNeeds(options.context, quotas);
+  const projectDir = options.projectDir ?? process.cwd();
+  const students = classStudents(options.context, options.students ?? 1, 'plan', projectDir);
+  const perStudent = synthesizePerStudentNeeds(options.context, quotas, 'plan', projectDir);
   const plan = buildPlan(perStudent, students, quotas, { account: options.account, region: options.region });
   reporter.document(plan);
   printPlan(reporter, plan);

@@ -14,9 +14,11 @@ import { CHECK_MODULES } from '../../lib/tooling/checkpoints/checkpoint';
 import { FIRST_IMAGE_TAG } from '../../lib/tooling/checkpoints/ecr';
 import { SAMPLE_OBJECT_KEY } from '../../lib/tooling/checkpoints/s3';
 import { HttpProbe } from '../../lib/tooling/checkpoints/http';
+import { runSetup } from '../../scripts/setup';
 import { closedPort } from '../support/node-server';
+import { scratchProject } from '../support/project';
 import { synthLab } from '../support/synth';
-import { resetAws } from './support/aws-mocks';
+import { assumableAccounts, resetAws } from './support/aws-mocks';
 import { activity, aws, FakeLabNetwork, finishedLab, LabState, mockLabAws, physicalNames, StudentServers } from './support/fake-lab';
 import { awsError, runCli } from './support/harness';
 
@@ -229,6 +231,59 @@ describe('check, the stack and AWS', () => {
     expect(run.code).toBe(4);
     expect(run.stderr.split('\n')).toEqual(['Checking ClassLabStack in account 111122223333...', 'class-lab-admin: access denied (AccessDenied): User is not authorized to perform: autoscaling:DescribeAutoScalingGroups']);
   });
+});
+
+describe('check with the settings of npm run setup', () => {
+  test('no flags: the student and imageTag come from lab-settings.json; -c and --student override them', async () => {
+    const project = scratchProject();
+    expect(runSetup(['student=ana', 'imageTag=v3'], project.dir, () => undefined)).toBe(0);
+    resetAws();
+    mockLabAws(lab, { ana: finishedLab() });
+    network.set('ana', finishedServers('ana'));
+    const run = await runCli(['check', 'ecr', 'ecs'], { http: network.probe, projectDir: project.dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('ClassLabStack-ana in us-east-1, modules ecr, ecs:');
+    expect(run.stdout).toMatch(/PASS +ecr\.image +.*: v3 pushed/);
+
+    const older = await runCli(['check', 'ecr', '-c', 'imageTag=v1', '--json'], { http: network.probe, projectDir: project.dir });
+    expect(older.json().results.find((r: any) => r.id === 'ecr.image').detail).toMatch(/^v1 pushed/);
+    const other = await runCli(['check', '--student', 'ben'], { http: network.probe, projectDir: project.dir });
+    expect(other.stdout.split('\n')[0]).toBe('ClassLabStack-ben in us-east-1:');
+  }, 30_000);
+
+  test('a bad or unknown setting in lab-settings.json is exit 2 with the settings message, before any AWS call', async () => {
+    const project = scratchProject();
+    project.write('lab-settings.json', JSON.stringify({ studnet: 'ana' }));
+    resetAws();
+    const run = await runCli(['check'], { http: network.probe, projectDir: project.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"studnet" (lab-settings.json): not a setting; did you mean `student`?');
+    expect(aws.sts.calls()).toHaveLength(0);
+    project.write('lab-settings.json', JSON.stringify({ student: 'ana', imageTag: 'v 1' }));
+    expect((await runCli(['check'], { projectDir: project.dir })).stderr).toContain('imageTag');
+  });
+
+  test('with a roster in the settings, --student picks the stack; across accounts it is checked in the roster\'s account for it', async () => {
+    const project = scratchProject();
+    project.write('class.json', JSON.stringify({ students: [{ id: 'ana', account: '222222222222' }, { id: 'ben', account: '333333333333' }] }));
+    expect(runSetup(['roster=class.json', 'imageTag=v3'], project.dir, () => undefined)).toBe(0);
+    resetAws();
+    mockLabAws(lab, { ana: finishedLab() }, { accounts: { ana: '222222222222' } });
+    network.set('ana', finishedServers('ana'));
+    const noStudent = await runCli(['check'], { http: network.probe, projectDir: project.dir });
+    expect(noStudent.code).toBe(2);
+    expect(noStudent.stderr).toContain('pass --student <id>');
+    // With the instructor's own credentials the stack is not there: it lives in ana's account.
+    const here = await runCli(['check', 'ecs', '--student', 'ana'], { http: network.probe, projectDir: project.dir });
+    expect(here.stdout).toContain('no stack ClassLabStack-ana in us-east-1');
+
+    const assumed = assumableAccounts();
+    const there = await runCli(['check', 'ecs', '--student', 'ana', '--assume-role-name', 'OrganizationAccountAccessRole'], { http: network.probe, projectDir: project.dir });
+    expect(there.code).toBe(0);
+    expect(assumed).toEqual(['222222222222']);
+    expect(there.stdout).toContain('=== account 222222222222 (ana), via role OrganizationAccountAccessRole ===');
+    expect(there.stdout).toMatch(/PASS +ecs\.version/);
+  }, 30_000);
 });
 
 describe('the read-only policy (policies/check-policy.json)', () => {

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { classTotal, loadPrices, priceStack, priceTemplate } from '../../lib/tooling/pricing';
 import { readAssembly, StackNode, Template } from '../../lib/tooling/templates';
+import { runSetup } from '../../scripts/setup';
+import { scratchProject } from '../support/project';
 import { synthLab } from '../support/synth';
 import { runCli } from './support/harness';
 
@@ -99,6 +101,29 @@ describe('cost of the default ClassLabStack', () => {
     const run = await runCli(['cost', '--cdk-out', '/nonexistent/cdk.out']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('class-lab-admin: no cloud assembly in /nonexistent/cdk.out: run `npx cdk synth ClassLabStack` first, or leave out --cdk-out to synthesize');
+  });
+});
+
+describe('cost with the settings of npm run setup', () => {
+  test('prices the stack lab-settings.json describes; -c overrides it', async () => {
+    const project = scratchProject();
+    expect(runSetup(['student=ana', 'modules=s3'], project.dir, () => undefined)).toBe(0);
+    const run = await runCli(['cost', '--json'], { projectDir: project.dir });
+    expect(run.code).toBe(0);
+    const [stack] = run.json().stacks;
+    expect(stack.stack).toBe('ClassLabStack-ana');
+    expect(Object.keys(stack.byModule)).not.toContain('ec2');
+    const ec2 = await runCli(['cost', '--json', '-c', 'modules=ec2'], { projectDir: project.dir });
+    expect(Object.keys(ec2.json().stacks[0].byModule)).toContain('ec2');
+  }, 120_000);
+
+  test('a bad setting in lab-settings.json is exit 2 with the settings message', async () => {
+    const project = scratchProject();
+    project.write('lab-settings.json', JSON.stringify({ modules: 'ec3' }));
+    const run = await runCli(['cost'], { projectDir: project.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('modules');
+    expect(run.stderr).toContain('Usage: class-lab-admin cost');
   });
 });
 

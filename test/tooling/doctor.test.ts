@@ -4,7 +4,9 @@ import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { runSetup } from '../../scripts/setup';
 import { latestBootstrapVersion } from '../../lib/tooling/doctor';
+import { scratchProject } from '../support/project';
 import { aws, resetAws } from './support/aws-mocks';
 import { ACCOUNT, awsError, runCli, VirtualClock } from './support/harness';
 
@@ -165,5 +167,35 @@ describe('doctor', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('class-lab-admin: Invalid Class Lab settings: - fleetMax: got {"fleetMin":2,"fleetDesired":2,"fleetMax":12}');
     expect(run.stderr).toContain('Usage: class-lab-admin doctor');
+  });
+});
+
+describe('doctor with the settings of npm run setup', () => {
+  test('reads lab-settings.json in the project directory; -c overrides it', async () => {
+    const project = scratchProject();
+    expect(runSetup(['fleetMax=4', 'modules=ec2'], project.dir, () => undefined)).toBe(0);
+    healthyAccount();
+    aws.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 16 } });
+    const fromFile = await runCli(['doctor', '--json', '--students', '3'], { clock: new VirtualClock(), projectDir: project.dir });
+    expect(fromFile.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 8 = 24 On-Demand Standard vCPUs at max size');
+    // modules=ec2 from the file: no ECS, so no service-linked role to look for.
+    expect(aws.iam.commandCalls(GetRoleCommand)).toHaveLength(0);
+    const overridden = await runCli(['doctor', '--json', '--students', '3', '-c', 'fleetMax=2'], { clock: new VirtualClock(), projectDir: project.dir });
+    expect(overridden.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 4 = 12');
+  }, 60_000);
+
+  test('a roster in lab-settings.json is the roster (--students beside it is an argument error); a bad file is exit 2', async () => {
+    const project = scratchProject();
+    project.write('class.json', JSON.stringify({ students: ['ana', 'ben'] }));
+    expect(runSetup(['roster=class.json'], project.dir, () => undefined)).toBe(0);
+    healthyAccount();
+    const run = await runCli(['doctor', '--students', '3'], { clock: new VirtualClock(), projectDir: project.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--students is for a class without a roster');
+    project.write('lab-settings.json', JSON.stringify({ fleetmax: 4 }));
+    const bad = await runCli(['doctor'], { clock: new VirtualClock(), projectDir: project.dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"fleetmax" (lab-settings.json): not a setting; did you mean `fleetMax`?');
+    expect(aws.sts.calls()).toHaveLength(0);
   });
 });

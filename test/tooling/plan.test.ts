@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadQuotas, StackNeeds } from '../../lib/tooling/capacity';
 import { buildPlan, classStudents, synthesizePerStudentNeeds } from '../../lib/tooling/plan';
+import { runSetup } from '../../scripts/setup';
+import { scratchProject } from '../support/project';
 import { runCli } from './support/harness';
 
 jest.setTimeout(240_000);
@@ -122,4 +124,16 @@ describe('class-lab-admin plan', () => {
     const bad = await runCli(['plan', '-c', `roster=${file}`, '--students', '3']);
     expect(bad.code).toBe(2);
   });
+});
+
+describe('plan with the settings of npm run setup', () => {
+  test('the roster named in lab-settings.json (relative to the project) is the class', async () => {
+    const project = scratchProject();
+    project.write('class.json', JSON.stringify({ students: [{ id: 'ana', account: '111111111111' }, { id: 'ben', account: '222222222222' }, { id: 'cleo', account: '222222222222' }] }));
+    expect(runSetup(['roster=class.json'], project.dir, () => undefined)).toBe(0);
+    const run = await runCli(['plan', '--json'], { projectDir: project.dir });
+    expect(run.code).toBe(0);
+    expect(run.json().placements.map((p: any) => [p.account, p.students.length])).toEqual([['111111111111', 1], ['222222222222', 2]]);
+    expect((await runCli(['plan', '--students', '3'], { projectDir: project.dir })).code).toBe(2);
+  }, 60_000);
 });

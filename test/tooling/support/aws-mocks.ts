@@ -17,7 +17,7 @@ import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, awsError, CALLER_ARN } from './harness';
 
@@ -52,4 +52,34 @@ export function resetAws(arn = CALLER_ARN): void {
   aws.ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException', 'The repository does not exist'));
   aws.s3.on(HeadBucketCommand).rejects(awsError('NotFound', 'NotFound'));
   aws.route53.on(GetHostedZoneCommand).rejects(awsError('NoSuchHostedZone', 'No hosted zone found'));
+}
+
+/** The account a mocked client's credentials belong to: assumed sessions carry it in their key id (see `assumableAccounts`). */
+export async function accountOfClient(client: any): Promise<string> {
+  const credentials = await client.config.credentials();
+  return /^ASIA(\d{12})/.exec(credentials.accessKeyId)?.[1] ?? ACCOUNT;
+}
+
+/**
+ * An AWS Organization as STS shows it: AssumeRole into any member account works unless the
+ * account refuses (no such role, or it does not trust the instructor), and GetCallerIdentity
+ * answers with the account of the calling session. Returns the accounts assumed into, in order.
+ */
+export function assumableAccounts(options: { refuses?: readonly string[]; roleName?: string } = {}): string[] {
+  const assumed: string[] = [];
+  aws.sts.on(AssumeRoleCommand).callsFake(async (input: any) => {
+    const account = /^arn:aws:iam::(\d{12}):role\//.exec(input.RoleArn)![1];
+    assumed.push(account);
+    if (options.refuses?.includes(account)) {
+      throw awsError('AccessDenied', `User: ${CALLER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+    }
+    return { Credentials: { AccessKeyId: `ASIA${account}XXXX`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } };
+  });
+  aws.sts.on(GetCallerIdentityCommand).callsFake(async (_input: any, getClient: () => any) => {
+    const account = await accountOfClient(getClient());
+    return account === ACCOUNT
+      ? { Account: ACCOUNT, Arn: CALLER_ARN, UserId: 'AIDATEST' }
+      : { Account: account, Arn: `arn:aws:sts::${account}:assumed-role/${options.roleName ?? 'OrganizationAccountAccessRole'}/class-lab-admin`, UserId: 'AROATEST' };
+  });
+  return assumed;
 }

@@ -30,7 +30,7 @@ import { HttpProbe } from '../../../lib/tooling/checkpoints/http';
 import { evaluate, FAKE_ACCOUNT } from '../../support/cfn-values';
 import { fakeTaskMetadata, RunningServer, startNodeServer } from '../../support/node-server';
 import { SynthesizedLab } from '../../support/synth';
-import { aws as baseAws } from './aws-mocks';
+import { accountOfClient, aws as baseAws } from './aws-mocks';
 import { awsError } from './harness';
 
 export const aws = { ...baseAws, cloudformation: mockClient(CloudFormationClient), autoscaling: mockClient(AutoScalingClient), ecs: mockClient(ECSClient) };
@@ -134,13 +134,16 @@ export function finishedLab(overrides: Partial<LabState> = {}): LabState {
 const platformDigest = (image: ImageState) => image.digest.replace('sha256:1', 'sha256:a');
 
 /** Answers every read-only API call of the checkpoints for these students (keyed by their resources). */
-export function mockLabAws(lab: SynthesizedLab, students: Record<string, LabState>): void {
+export function mockLabAws(lab: SynthesizedLab, students: Record<string, LabState>, options: { accounts?: Readonly<Record<string, string>> } = {}): void {
   const byName = Object.entries(students).map(([student, state]) => ({ student, state, n: physicalNames(student), outputs: deployedOutputs(lab, student) }));
   const find = (test: (n: ReturnType<typeof physicalNames>) => boolean) => byName.find((s) => test(s.n));
   for (const mock of [aws.cloudformation, aws.autoscaling, aws.ecs]) mock.reset();
 
-  aws.cloudformation.on(DescribeStacksCommand).callsFake((input) => {
-    const s = find((n) => n.stackName === input.StackName);
+  // `accounts` (student -> account): a stack exists only in its own account, as CloudFormation sees it.
+  aws.cloudformation.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
+    const found = find((n) => n.stackName === input.StackName);
+    const home = found && options.accounts?.[found.student];
+    const s = home && home !== await accountOfClient(getClient()) ? undefined : found;
     if (!s) throw awsError('ValidationError', `Stack with id ${input.StackName} does not exist`);
     const outputs = { ...s.outputs, AppImage: s.state.ecs.tag ? `${s.outputs.RepositoryUri}:${s.state.ecs.tag}` : NODE_BASE_IMAGE };
     return { Stacks: [{ StackName: input.StackName, StackStatus: s.state.stackStatus ?? 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };

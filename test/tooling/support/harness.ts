@@ -7,6 +7,7 @@ import { HttpProbe } from '../../../lib/tooling/checkpoints/http';
 import { main } from '../../../lib/tooling/cli';
 import { Clock } from '../../../lib/tooling/clock';
 import { Io } from '../../../lib/tooling/output';
+import { scratchProject } from '../../support/project';
 
 /**
  * Virtual time: sleep() parks the caller; once every task is parked (no microtask left to
@@ -95,10 +96,17 @@ export interface CliRun {
   json(): any;
 }
 
-export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; session?: boolean; http?: HttpProbe } = {}): Promise<CliRun> {
+/** A project directory with the repository's cdk.json and no lab-settings.json, made once. */
+let cleanProject: string | undefined;
+
+/**
+ * `projectDir`: where the tool reads lab-settings.json and cdk.json. By default a clean copy of
+ * the project, so a lab-settings.json the developer wrote in this checkout never changes a test.
+ */
+export async function runCli(args: string[], options: { answers?: Array<string | undefined>; clock?: VirtualClock; env?: NodeJS.ProcessEnv; expiration?: Date; session?: boolean; http?: HttpProbe; projectDir?: string } = {}): Promise<CliRun> {
   const io = new FakeIo(options.answers);
   const clock = options.clock ?? new VirtualClock();
-  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1', options.session), env: options.env ?? {}, http: options.http });
+  const code = await main(args, { io, clock, clients: (target) => testClients(options.expiration, target.region ?? 'us-east-1', options.session), env: options.env ?? {}, http: options.http, projectDir: options.projectDir ?? (cleanProject ??= scratchProject().dir) });
   return {
     code, io, clock,
     stdout: io.out.join('\n'),
