@@ -190,7 +190,7 @@ Checks your deployed ClassLabStack, read-only: one line per checkpoint, PASS, PE
 done yet, or AWS still at work) or FAIL, with the fix. Exit 0 only when all pass.
 ${SETTINGS_HELP}
 
-Modules: ${CHECK_MODULES.join(', ')} (none given: every module the stack has)
+Modules: ${CHECK_MODULES.join(', ')} (none given: every class module the stack has; the\nexercise only when named)
 
   --student <id>         your student id: checks ClassLabStack-<id> (default: the student setting)
   -c, --context <k=v>    a ClassLabStack setting, as for cdk (repeatable), e.g. -c imageTag=v3

@@ -48,13 +48,20 @@ const statusOf = (run: { json(): any }, id: string) => run.json().results.find((
 
 describe('check, a student who did every step', () => {
   test('every module passes, one line each, exit 0', async () => {
-    const run = await check(['-c', 'imageTag=v3']);
+    const run = await check(['ec2', 's3', 'route53', 'ecr', 'ecs', 'exercise', '-c', 'imageTag=v3']);
     expect(run.stderr).not.toContain('unexpected');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('ClassLabStack in us-east-1, modules ec2, s3, route53, ecr, ecs, exercise:');
     expect(lines.slice(1, -1).every((l) => l.startsWith('PASS '))).toBe(true);
     expect(lines[lines.length - 1]).toBe('21 checkpoints: 21 pass, 0 pending, 0 fail.');
+  }, 30_000);
+
+  test('without a module it checks every class module of the stack, but not the exercise', async () => {
+    // A student who finished the ECS guide (imageTag v2, one of its tags) and has not started the exercise.
+    const run = await check(['-c', 'imageTag=v2']);
+    expect(run.stdout.split('\n')[0]).toBe('ClassLabStack in us-east-1, modules ec2, s3, route53, ecr, ecs:');
+    expect(run.stdout).not.toContain('exercise.');
   }, 30_000);
 
   test.each(CHECK_MODULES.map((m) => [m]))('check %s passes alone', async (module) => {

@@ -93,7 +93,8 @@ const spread: Checkpoint = {
       if (!id) return fail(`${url} answered ${reply.status} without an instance id`, 'the instances may still be booting (check ec2.targets); otherwise see lab-guides/ec2-fleet.md#troubleshooting');
       seen.set(id, (seen.get(id) ?? 0) + 1);
     }
-    const counts = [...seen].map(([id, n]) => `${id} x${n}`).join(', ');
+    // Most answers first, then by id: the same line whichever instance happened to answer first.
+    const counts = [...seen].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([id, n]) => `${id} x${n}`).join(', ');
     if (seen.size >= 2) return pass(`${SPREAD_REQUESTS} requests answered by ${seen.size} instances (${counts})`);
     return fail(`all ${SPREAD_REQUESTS} requests answered by one instance (${counts})`, 'the other instance is not healthy in the target group: check ec2.targets and wait for it');
   },
