@@ -90,7 +90,11 @@ async function runOne(ctx: CheckContext, module: CheckModule, checkpoint: { id: 
 }
 
 /** Checks one student's stack: the per-student work of `check` and `grade`. */
-export async function checkStudent(deps: CheckDeps, target: CheckTarget, requested?: readonly CheckModule[]): Promise<StudentCheck> {
+/**
+ * `requested` undefined: every class module the stack has, plus the exercise when
+ * `withExercise` (grade's view of the whole class); a student's plain `check` leaves it out.
+ */
+export async function checkStudent(deps: CheckDeps, target: CheckTarget, requested?: readonly CheckModule[], withExercise = false): Promise<StudentCheck> {
   const region = await deps.clients.region();
   const base = { stackName: target.stackName, student: target.student, region };
   let stack;
@@ -114,9 +118,9 @@ export async function checkStudent(deps: CheckDeps, target: CheckTarget, request
 
   const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
   const deployed = CHECK_MODULES.filter((m) => isDeployed(m, outputs));
-  // The exercise is the class's last step, not a module of the stack: only `check exercise` asks
-  // for it, so a student who has finished the ECS guide gets a green plain `check`.
-  const modules = requested ? [...requested] : deployed.filter((m) => m !== 'exercise');
+  // The exercise is the class's last step, not a module of the stack: a student's plain `check`
+  // leaves it out (green once the ECS guide is done); `check exercise` and grade ask for it.
+  const modules = requested ? [...requested] : deployed.filter((m) => withExercise || m !== 'exercise');
   const memo = new Map<string, Promise<unknown>>();
   const ctx: CheckContext = {
     clients: deps.clients, clock: deps.clock, http: deps.http, region, stackName: target.stackName, outputs, settings: target.settings,

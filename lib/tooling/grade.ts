@@ -109,7 +109,7 @@ export async function gradeStudent(clients: AwsClients, deps: Omit<GradeDeps, 'c
   }
   try {
     const check: CheckDeps = { clients, clock: deps.clock, http: deps.http };
-    const result = await checkStudent(check, target, options.modules);
+    const result = await checkStudent(check, target, options.modules, true);
     return { ...base, state: 'checked', results: result.results };
   } catch (error) {
     return { ...base, state: 'error', note: describeAwsError(error).message, results: [] };
