@@ -114,6 +114,52 @@ describe('each blocker in the fake account', () => {
     expect(account.remaining()).toEqual([]);
   });
 
+  test('an ECS service CloudFormation cannot stabilize: the tool scales it to 0, force-deletes it, waits for its tasks to drain; the retry deletes cluster and stack, exit 0', async () => {
+    const account = deploy('default', { serviceDeleteFails: true });
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((s: any) => s.type)).toContain('AWS::ECS::Service');
+    expect(outcome.cleared.join('\n')).toMatch(/deleted ECS service app\w+ \(scaled to 0, force delete; \d+m\d+s\)/);
+    expect(account.calls).toEqual(expect.arrayContaining(['ECS.UpdateService', 'ECS.DeleteService']));
+  });
+
+  test('an Auto Scaling group with a scaling activity in progress: force-deleted (its instances terminated), the retry deletes the stack; exit 0', async () => {
+    const account = deploy('default', { asgDeleteFails: true });
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted Auto Scaling group asg-\w+ and its instances \(force delete; 2m\d\ds\)/);
+  });
+
+  test('an ECS service retained and not deletable (DeleteService denied): the cluster that holds it and the service are billable leftovers named with their commands, exit 1', async () => {
+    const account = deploy('default', { serviceDeleteFails: true, denied: ['DeleteService'] });
+    const service = [...account.services.keys()][0];
+    const cluster = account.services.get(service)!.cluster;
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1 });
+    expect(doc.leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'ecs-service', id: service, billable: true, command: `aws ecs delete-service --force --cluster ${cluster} --service ${service.split('/').pop()}` }),
+      expect.objectContaining({ kind: 'ecs-cluster', id: cluster, billable: true, command: `aws ecs delete-cluster --cluster ${cluster}` }),
+    ]));
+    // The forced delete skipped the cluster (ClusterContainsServicesException) as well as the service; both were tried.
+    expect(doc.outcomes[0].retained.map((r: any) => r.type)).toEqual(expect.arrayContaining(['AWS::ECS::Service', 'AWS::ECS::Cluster']));
+    expect(account.calls).toContain('ECS.DeleteCluster');
+    expect(account.remaining()).toEqual(expect.arrayContaining([`ECS service ${service} ACTIVE`, `ECS cluster ${cluster}`]));
+  });
+
+  test('an Auto Scaling group retained (CloudFormation keeps failing, DeleteAutoScalingGroup denied): named as a billable leftover with its force-delete command, exit 1', async () => {
+    const account = deploy('default', { asgDeleteFails: true, denied: ['DeleteAutoScalingGroup'] });
+    const group = [...account.asgs.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    expect(run.json().leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'auto-scaling-group', id: group, billable: true, command: `aws autoscaling delete-auto-scaling-group --force-delete --auto-scaling-group-name ${group}` }),
+    ]));
+    expect(account.remaining()).toContain(`Auto Scaling group ${group}`);
+  });
+
   test('a function without an owned log group (a stack deployed before the kit gave it one): Lambda creates /aws/lambda/<name>, teardown deletes it', async () => {
     const stripOwnedLogGroups = (t: Record<string, any>) => {
       for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::Lambda::Function') delete r.Properties.LoggingConfig;
