@@ -871,6 +871,32 @@ export class FakeAccount {
     return current;
   }
 
+  /**
+   * A stack CloudFormation deleted successfully, as a partial teardown leaves it (a delete of the
+   * root that retained one nested stack, say): every resource of its own goes, with the network
+   * interfaces its load balancers and services held; nested stacks are left to the caller.
+   */
+  purge(stack: FStack): void {
+    for (const res of stack.resources.values()) {
+      if (res.type === 'AWS::CloudFormation::Stack') continue;
+      const id = res.physicalId;
+      this.buckets.delete(id);
+      this.repositories.delete(id);
+      this.zones.delete(id);
+      this.logGroups.delete(id);
+      this.vpcs.delete(id);
+      this.securityGroups.delete(id);
+      this.loadBalancers.delete(id);
+      this.targetGroups.delete(id);
+      this.asgs.delete(id);
+      if (this.clusters.has(id)) this.clusters.get(id)!.status = 'INACTIVE';
+      if (this.services.has(id)) this.services.get(id)!.status = 'INACTIVE';
+      for (let i = this.enis.length - 1; i >= 0; i--) if (this.enis[i].owner === id || this.enis[i].vpcId === id) this.enis.splice(i, 1);
+      res.status = 'DELETE_COMPLETE';
+    }
+    stack.status = 'DELETE_COMPLETE';
+  }
+
   /** What is still in the account (for a test's final check): billable or not. */
   remaining(): string[] {
     this.tick();
