@@ -160,6 +160,61 @@ describe('each blocker in the fake account', () => {
     expect(account.remaining()).toContain(`Auto Scaling group ${group}`);
   });
 
+  // A stack deployed before the repository had EmptyOnDelete: CloudFormation fails on the images.
+  const withoutEmptyOnDelete = (t: Record<string, any>) => {
+    for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::ECR::Repository') delete r.Properties.EmptyOnDelete;
+    return t;
+  };
+
+  test('images ECR refuses to delete (failures inside a 200 from BatchDeleteImage): never "cleared"; the forced delete skips the repository and the sweep deletes it with force, exit 0', async () => {
+    const account = deploy('default', { imagesThatFail: 1 }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((x: any) => x.type)).toContain('AWS::ECR::Repository');
+    expect(outcome.cleared.join('\n')).toContain(`could not delete 1 image(s) from repository ${repo}`);
+    expect(outcome.cleared.join('\n')).not.toMatch(new RegExp(`deleted \\d+ image\\(s\\) from( repository)? ${repo}`));
+    expect(outcome.retained).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'AWS::ECR::Repository', physicalId: repo, swept: true })]));
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+  });
+
+  test('images ECR refuses to delete and DeleteRepository denied: the repository is the billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { imagesThatFail: 1, denied: ['DeleteRepository'] }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1 });
+    expect(doc.leftovers.solo.filter((l: any) => l.billable)).toEqual([
+      expect.objectContaining({ kind: 'ecr-repository', id: repo, command: `aws ecr delete-repository --force --repository-name ${repo}` }),
+    ]);
+    expect(account.remaining()).toEqual([`repository ${repo}`]);
+  });
+
+  test('AccessDenied on DeleteObjects after a failed auto-delete: the bucket cannot be emptied; it is the billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { autoDeleteFails: true, denied: ['DeleteObjects'] });
+    const bucket = [...account.buckets.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc.outcomes[0].cleared.join('\n')).toMatch(/could not clear: access denied/);
+    expect(doc.leftovers.solo.filter((l: any) => l.billable)).toEqual([
+      expect.objectContaining({ kind: 'bucket', id: bucket, command: expect.stringContaining(`aws s3 rb --force s3://${bucket}`) }),
+    ]);
+    expect(account.remaining()).toEqual([`bucket ${bucket}`]);
+  });
+
+  test('AccessDenied when checking a leftover (HeadBucket): "cannot tell" is never "gone"; the bucket is named as unverified, exit 1', async () => {
+    const account = deploy('default', { denied: ['HeadBucket'] });
+    const bucket = [...account.buckets.keys()][0];
+    const run = await teardown();
+    expect(account.remaining()).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.json().leftovers.solo).toEqual([
+      expect.objectContaining({ kind: 'bucket', id: bucket, billable: true, unverified: expect.stringMatching(/access denied/i) }),
+    ]);
+  });
+
   test('a function without an owned log group (a stack deployed before the kit gave it one): Lambda creates /aws/lambda/<name>, teardown deletes it', async () => {
     const stripOwnedLogGroups = (t: Record<string, any>) => {
       for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::Lambda::Function') delete r.Properties.LoggingConfig;
