@@ -195,6 +195,7 @@ async function deleteAndWait(ctx: Ctx, label: string, stackId: string, request: 
 /**
  * Why the latest delete of a stack failed: the DELETE_FAILED events since its last
  * DELETE_IN_PROGRESS, newest first, following failed nested stacks into their own events.
+ * With status DELETE_SKIPPED: what a FORCE_DELETE_STACK delete left in place instead.
  */
 export async function readFailures(clients: AwsClients, clock: Clock, stackId: string, depth = 0, status: 'DELETE_FAILED' | 'DELETE_SKIPPED' = 'DELETE_FAILED'): Promise<Array<StuckResource & { depth: number }>> {
   const failures: Array<StuckResource & { depth: number }> = [];
