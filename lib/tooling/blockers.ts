@@ -18,6 +18,7 @@ import { AwsClients } from './aws-clients';
 import { Clock, formatDuration } from './clock';
 import { errorName } from './errors';
 import { withRetry } from './poller';
+import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
 
 export interface BlockerContext {
   readonly clients: AwsClients;
@@ -263,6 +264,10 @@ export async function clearBlocker(ctx: BlockerContext, stuck: StuckResource, si
     case 'AWS::S3::Bucket': return emptyBucket(ctx, stuck.physicalId);
     case 'AWS::ECR::Repository': return deleteImages(ctx, stuck.physicalId);
     case 'AWS::Route53::HostedZone': return deleteExtraRecords(ctx, stuck.physicalId);
+    // A service CloudFormation could not stabilize, a cluster that still has services, a group with instances.
+    case 'AWS::ECS::Service': return deleteEcsService(ctx, stuck.physicalId);
+    case 'AWS::ECS::Cluster': return deleteEcsCluster(ctx, stuck.physicalId);
+    case 'AWS::AutoScaling::AutoScalingGroup': return deleteAutoScalingGroup(ctx, stuck.physicalId);
     default: {
       const filter = eniFilterFor(stuck.type, stuck.physicalId);
       return filter ? clearNetworkInterfaces(ctx, filter) : undefined;
@@ -305,6 +310,9 @@ export async function sweepResource(ctx: BlockerContext, type: string, physicalI
       return run(`deleted target group ${physicalId}`, () => c.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: physicalId })));
     case 'AWS::EC2::InternetGateway':
       return run(`deleted internet gateway ${physicalId}`, () => c.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: physicalId })));
+    case 'AWS::ECS::Service': return { done: true, text: await deleteEcsService(ctx, physicalId) };
+    case 'AWS::ECS::Cluster': return { done: true, text: await deleteEcsCluster(ctx, physicalId) };
+    case 'AWS::AutoScaling::AutoScalingGroup': return { done: true, text: await deleteAutoScalingGroup(ctx, physicalId) };
     case 'AWS::EC2::VPCGatewayAttachment': {
       // Physical id "IGW|vpc-..." (internet gateway attachment); the gateway id is not in it.
       const vpc = /vpc-[0-9a-f]+/.exec(physicalId)?.[0];

@@ -57,6 +57,11 @@ export interface CostReport {
   readonly classHourly: number;
   /** USD for the students and hours asked for, one-off charges included. */
   readonly total: number;
+  /**
+   * The price entries of this estimate listed under `estimates` in the price table (not checked
+   * against AWS's published prices); the lines resting on them have `estimate: true`.
+   */
+  readonly estimates: string[];
 }
 
 export function estimate(roots: StackNode[], prices: PriceTable, priceFile: string, students: number | undefined, hours: number | undefined): CostReport {
@@ -77,15 +82,18 @@ export function estimate(roots: StackNode[], prices: PriceTable, priceFile: stri
     hours: h,
     classHourly: stacks.reduce((sum, s) => sum + perStackStudents * s.hourly, 0),
     total: stacks.reduce((sum, s) => sum + classTotal(s, perStackStudents, h, prices), 0),
+    estimates: [...new Set(stacks.flatMap((s) => s.lines.filter((l) => l.estimate).flatMap((l) => l.priceKeys ?? [])))].sort(),
   };
 }
 
 export const usd = (amount: number, digits = 4): string => amount.toFixed(digits);
 const money = (amount: number): string => usd(amount, amount < 1 ? 4 : 2);
+/** Marks a figure that rests on a price listed under `estimates`; the footnote says so. */
+export const ESTIMATE_MARK = '*';
 
 function printStack(reporter: Reporter, cost: StackCost): void {
   reporter.line(`${cost.stack}`);
-  const rows = [['module', 'item', 'USD/hour'], ...cost.lines.map((l) => [l.module, l.item, usd(l.hourly)])];
+  const rows = [['module', 'item', 'USD/hour'], ...cost.lines.map((l) => [l.module, l.item, `${usd(l.hourly)}${l.estimate ? ESTIMATE_MARK : ''}`])];
   for (const row of table(rows)) reporter.line(row);
   const modules = Object.entries(cost.byModule).map(([m, v]) => `${m} ${usd(v)}`).join(', ');
   reporter.line(`  per module, USD per idle hour: ${modules || 'none'}`);
@@ -93,7 +101,8 @@ function printStack(reporter: Reporter, cost: StackCost): void {
   for (const note of [...new Set(notes)]) reporter.line(`  note: ${note}`);
   for (const l of cost.lines.filter((x) => x.warning)) reporter.line(`  WARNING: ${l.module}/${l.logicalId}: ${l.warning}`);
   for (const u of cost.unpriced) reporter.line(`  not priced: ${u.module}/${u.logicalId} (${u.type}): ${u.reason}`);
-  reporter.line(`  per student environment: ${usd(cost.hourly)} USD per idle hour`);
+  const marked = cost.lines.some((l) => l.estimate) ? ESTIMATE_MARK : '';
+  reporter.line(`  per student environment: ${usd(cost.hourly)}${marked} USD per idle hour`);
   reporter.line('');
 }
 
@@ -108,10 +117,14 @@ export function printCost(reporter: Reporter, report: CostReport, asked: { stude
     reporter.line(`Hosted zones deleted within ${p.hostedZoneFreeIfDeletedWithinHours} hours of creation are free; kept longer, each costs ${p.hostedZonePerMonth.toFixed(2)} ${p.currency} for the month (in the total when --hours is over ${p.hostedZoneFreeIfDeletedWithinHours}).`);
   }
   const who = `${report.students} student${report.students === 1 ? '' : 's'}`;
+  const mark = report.estimates.length > 0 ? ESTIMATE_MARK : '';
   if (asked.hours !== undefined) {
-    reporter.line(`Total: ${who} x ${report.hours} h = ${money(report.total)} USD`);
+    reporter.line(`Total: ${who} x ${report.hours} h = ${money(report.total)}${mark} USD`);
   } else {
-    reporter.line(`Total: ${money(report.classHourly)} USD per idle hour for ${who}`);
+    reporter.line(`Total: ${money(report.classHourly)}${mark} USD per idle hour for ${who}`);
+  }
+  if (mark) {
+    reporter.line(`${ESTIMATE_MARK} estimate: rests on ${report.estimates.join(', ')}, listed under "estimates" in the price table (not checked against AWS's published prices).`);
   }
 }
 

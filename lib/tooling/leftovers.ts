@@ -4,17 +4,20 @@
  * candidate is checked against its own service, so a stale tag index or a terminated
  * instance is not reported as a leftover.
  */
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeAddressesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, DescribeVpcsCommand, Filter,
 } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { AwsClients } from './aws-clients';
+import { serviceArnParts } from './compute-blockers';
 import { isGone } from './blockers';
 import { Clock } from './clock';
 import { describeAwsError, isThrottle } from './errors';
@@ -129,6 +132,7 @@ export function kindOfType(type: string): LeftoverKind {
 const PROBED: ReadonlySet<LeftoverKind> = new Set<LeftoverKind>([
   'instance', 'volume', 'snapshot', 'network-interface', 'security-group', 'load-balancer', 'target-group',
   'log-group', 'ecr-repository', 'bucket', 'hosted-zone', 'nat-gateway', 'elastic-ip', 'vpc',
+  'ecs-service', 'ecs-cluster', 'auto-scaling-group',
 ]);
 
 /** What a recorded stack resource may leave behind: itself, or the log group Lambda creates for it. */
@@ -210,6 +214,60 @@ async function taggedCandidates(clients: AwsClients, clock: Clock, student: stri
   await pages(clock, (NextToken) => ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters, NextToken })), (out) => {
     for (const g of out.SecurityGroups ?? []) found.push({ kind: 'security-group', id: g.GroupId!, foundBy: 'tags' });
   });
+  found.push(...await taggedEcs(clients, clock, student), ...await taggedAutoScalingGroups(clients, clock, student));
+  return found;
+}
+
+/** Whether a resource's tags are the kit's and this student's. */
+function isStudents(tags: ReadonlyArray<{ key?: string; value?: string; Key?: string; Value?: string }>, student: string): boolean {
+  const map = new Map(tags.map((t) => [t.key ?? t.Key, t.value ?? t.Value]));
+  return Object.entries(KIT_TAGS).every(([k, v]) => map.get(k) === v) && map.get('student') === student;
+}
+
+/**
+ * ECS clusters carrying the kit's tags (ListClusters, then DescribeClusters with TAGS, at most
+ * 100 clusters a call), and in them every service and running task (ListServices, ListTasks).
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html
+ */
+async function taggedEcs(clients: AwsClients, clock: Clock, student: string): Promise<Candidate[]> {
+  const ecs = clients.ecs;
+  const clusterArns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await withRetry(clock, () => ecs.send(new ListClustersCommand({ nextToken })));
+    clusterArns.push(...(page?.clusterArns ?? []));
+    nextToken = page?.nextToken;
+  } while (nextToken);
+  const found: Candidate[] = [];
+  for (let i = 0; i < clusterArns.length; i += 100) {
+    const out = await withRetry(clock, () => ecs.send(new DescribeClustersCommand({ clusters: clusterArns.slice(i, i + 100), include: ['TAGS'] })));
+    for (const cluster of out?.clusters ?? []) {
+      if (cluster.status === 'INACTIVE' || !isStudents(cluster.tags ?? [], student)) continue;
+      const name = cluster.clusterName!;
+      found.push({ kind: 'ecs-cluster', id: name, foundBy: 'tags' });
+      for (const [command, key, kind] of [[ListServicesCommand, 'serviceArns', 'ecs-service'], [ListTasksCommand, 'taskArns', 'ecs-task']] as const) {
+        let token: string | undefined;
+        do {
+          const page: any = await withRetry(clock, () => ecs.send(new (command as any)({ cluster: name, nextToken: token })) as Promise<any>);
+          for (const arn of page?.[key] ?? []) found.push({ kind, id: arn, foundBy: 'tags' });
+          token = page?.nextToken;
+        } while (token);
+      }
+    }
+  }
+  return found;
+}
+
+/** Auto Scaling groups with the kit's tags (DescribeAutoScalingGroups tag filters, paged). */
+async function taggedAutoScalingGroups(clients: AwsClients, clock: Clock, student: string): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  const Filters = studentFilters(student).map((f) => ({ Name: `tag:${f.Key}`, Values: f.Values }));
+  let NextToken: string | undefined;
+  do {
+    const page = await withRetry(clock, () => clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ Filters, NextToken })));
+    for (const g of page?.AutoScalingGroups ?? []) found.push({ kind: 'auto-scaling-group', id: g.AutoScalingGroupName!, foundBy: 'tags' });
+    NextToken = page?.NextToken;
+  } while (NextToken);
   return found;
 }
 
@@ -272,7 +330,25 @@ async function exists(clients: AwsClients, candidate: Candidate): Promise<Presen
       await clients.route53.send(new GetHostedZoneCommand({ Id: id }));
       return true;
     });
-    // ECS, Auto Scaling, records, gateways: the tool has no probe for them, so a tagged one
+    case 'ecs-service': return probe(async () => {
+      const { cluster, service } = serviceArnParts(id);
+      const found = (await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0];
+      // A deleted service is DRAINING while its tasks stop (still running, still billed), then INACTIVE.
+      return found !== undefined && found.status !== 'INACTIVE';
+    });
+    case 'ecs-cluster': return probe(async () => {
+      const found = (await clients.ecs.send(new DescribeClustersCommand({ clusters: [id] }))).clusters?.[0];
+      if (!found || found.status === 'INACTIVE') return false;
+      // An empty cluster costs nothing; one with services or tasks does.
+      return { there: true, billable: (found.activeServicesCount ?? 0) + (found.runningTasksCount ?? 0) + (found.pendingTasksCount ?? 0) > 0 };
+    });
+    case 'ecs-task': return probe(async () => {
+      const path = id.split(':').pop()!.split('/');
+      const found = (await clients.ecs.send(new DescribeTasksCommand({ cluster: path.length >= 3 ? path[1] : undefined, tasks: [id] }))).tasks?.[0];
+      return found !== undefined && found.lastStatus !== 'STOPPED';
+    });
+    case 'auto-scaling-group': return probe(async () => ((await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [id] }))).AutoScalingGroups ?? []).length > 0);
+    // Records and gateways: the tool has no probe for them, so a tagged one
     // is reported as there (the tag index lags by minutes at most).
     default: return { there: true, unverified: 'the tool cannot look this kind up; the kit\'s tags still name it' };
   }

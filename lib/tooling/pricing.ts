@@ -25,6 +25,8 @@ export interface PriceTable {
   readonly hostedZonePerMonth: number;
   readonly hostedZoneFreeIfDeletedWithinHours: number;
   readonly ecrStoragePerGbMonth: number;
+  /** Price entries ("ec2InstanceHourly.t3.nano") not checked against AWS's published prices. */
+  readonly estimates?: readonly string[];
 }
 
 export const DEFAULT_PRICE_FILE = path.join(__dirname, '..', '..', 'data', 'prices-us-east-1.json');
@@ -52,6 +54,10 @@ export interface CostLine {
   readonly note?: string;
   /** Something the kit's design says must never be there (a NAT gateway). */
   readonly warning?: string;
+  /** The price table entries the figure rests on ("ec2InstanceHourly.t3.nano", "publicIpv4Hourly"). */
+  readonly priceKeys?: readonly string[];
+  /** True when one of them is listed under `estimates` in the price table: the figure is an estimate. */
+  readonly estimate?: boolean;
 }
 
 export interface Unpriced {
@@ -155,10 +161,10 @@ function priceInstances(count: number, why: string, instanceType: unknown, block
   const ebs = ebsPerInstance(blockDevices, prices);
   if ('unpriced' in ebs) return ebs;
   const lines: Extract<Priced, { lines: unknown }>['lines'] = [
-    { item: `${count} x ${instanceType} (${why})`, hourly: count * price },
+    { item: `${count} x ${instanceType} (${why})`, hourly: count * price, priceKeys: [`ec2InstanceHourly.${instanceType}`] },
     { item: `EBS ${count} x ${ebs.gb} GB`, hourly: count * ebs.hourly, note: ebs.note },
   ];
-  if (publicIp) lines.push({ item: `${plural(count, 'public IPv4 address')} (one per instance)`, hourly: count * prices.publicIpv4Hourly });
+  if (publicIp) lines.push({ item: `${plural(count, 'public IPv4 address')} (one per instance)`, hourly: count * prices.publicIpv4Hourly, priceKeys: ['publicIpv4Hourly'] });
   return { lines };
 }
 
@@ -167,11 +173,11 @@ function priceLoadBalancer({ resource, prices }: Pricing): Priced {
   const type = p.Type ?? 'application';
   if (type !== 'application') return { unpriced: `no price for a ${type} load balancer in the price table` };
   const lines: Extract<Priced, { lines: unknown }>['lines'] = [
-    { item: 'Application Load Balancer', hourly: prices.albHourly, note: `plus ${prices.albLcuHourly} per LCU-hour of traffic (about 0 when idle)` },
+    { item: 'Application Load Balancer', hourly: prices.albHourly, priceKeys: ['albHourly'], note: `plus ${prices.albLcuHourly} per LCU-hour of traffic (about 0 when idle)` },
   ];
   if ((p.Scheme ?? 'internet-facing') === 'internet-facing') {
     const zones = Array.isArray(p.SubnetMappings) ? p.SubnetMappings.length : Array.isArray(p.Subnets) ? p.Subnets.length : 2;
-    lines.push({ item: `${plural(zones, 'public IPv4 address')} (internet-facing ALB, one per AZ)`, hourly: zones * prices.publicIpv4Hourly });
+    lines.push({ item: `${plural(zones, 'public IPv4 address')} (internet-facing ALB, one per AZ)`, hourly: zones * prices.publicIpv4Hourly, priceKeys: ['publicIpv4Hourly'] });
   }
   return { lines };
 }
@@ -228,10 +234,11 @@ function priceEcsService({ resource, template, prices }: Pricing): Priced {
   const lines: Extract<Priced, { lines: unknown }>['lines'] = [{
     item: `${count} x Fargate ${arch === 'arm64' ? 'ARM' : 'x86'} task ${size.vcpu} vCPU / ${size.gb} GB`,
     hourly: count * (size.vcpu * rate.perVcpu + size.gb * rate.perGb),
+    priceKeys: [`fargateHourly.${arch}`],
     note: strategy.some((s) => s?.CapacityProvider === 'FARGATE_SPOT') ? 'Fargate Spot priced at on-demand (an upper bound)' : undefined,
   }];
   if (p.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === 'ENABLED') {
-    lines.push({ item: `${plural(count, 'public IPv4 address')} (one per task)`, hourly: count * prices.publicIpv4Hourly });
+    lines.push({ item: `${plural(count, 'public IPv4 address')} (one per task)`, hourly: count * prices.publicIpv4Hourly, priceKeys: ['publicIpv4Hourly'] });
   }
   return { lines };
 }
@@ -257,9 +264,9 @@ const PRICERS: Record<string, (pricing: Pricing) => Priced> = {
   'AWS::ECR::Repository': ({ prices }) => ({ lines: [{ item: 'ECR repository', hourly: 0, note: `${prices.ecrStoragePerGbMonth} per GB-month of images stored (about 0 for the sample image)` }] }),
   'AWS::S3::Bucket': () => ({ lines: [{ item: 'S3 bucket', hourly: 0, note: 'storage and requests only (about 0 for lab files)' }] }),
   'AWS::EC2::NatGateway': ({ prices }) => ({
-    lines: [{ item: 'NAT gateway', hourly: prices.natGatewayHourly, warning: 'the kit is designed without NAT gateways: one in a template is a bug' }],
+    lines: [{ item: 'NAT gateway', hourly: prices.natGatewayHourly, priceKeys: ['natGatewayHourly'], warning: 'the kit is designed without NAT gateways: one in a template is a bug' }],
   }),
-  'AWS::EC2::EIP': ({ prices }) => ({ lines: [{ item: 'Elastic IP (public IPv4 address)', hourly: prices.publicIpv4Hourly }] }),
+  'AWS::EC2::EIP': ({ prices }) => ({ lines: [{ item: 'Elastic IP (public IPv4 address)', hourly: prices.publicIpv4Hourly, priceKeys: ['publicIpv4Hourly'] }] }),
   'AWS::EC2::VPCEndpoint': ({ resource }) => (resource.Properties?.VpcEndpointType === 'Gateway'
     ? { lines: [] }
     : { unpriced: 'interface VPC endpoints are not in the price table' }),
@@ -275,6 +282,12 @@ export interface StackCost {
   readonly byModule: Record<string, number>;
   /** One-off charges (hosted zones kept past the free window). */
   readonly oneOff: number;
+}
+
+/** Whether a figure rests on a price entry the table lists under `estimates` (or a whole group of them). */
+export function restsOnEstimate(keys: readonly string[] | undefined, prices: PriceTable): boolean {
+  const estimates = prices.estimates ?? [];
+  return (keys ?? []).some((key) => estimates.some((e) => e === key || e.startsWith(`${key}.`)));
 }
 
 /** Prices every resource of one template; nested stacks are priced as their own nodes. */
@@ -293,7 +306,7 @@ export function priceTemplate(template: Template, stack: string, stackModule: st
     }
     const priced = pricer({ prices, template, stack, module, logicalId, resource });
     if ('unpriced' in priced) unpriced.push({ ...base, reason: priced.unpriced });
-    else for (const line of priced.lines) lines.push({ ...base, ...line });
+    else for (const line of priced.lines) lines.push({ ...base, ...line, ...(restsOnEstimate(line.priceKeys, prices) ? { estimate: true } : {}) });
   }
   return { lines, unpriced };
 }

@@ -195,8 +195,9 @@ async function deleteAndWait(ctx: Ctx, label: string, stackId: string, request: 
 /**
  * Why the latest delete of a stack failed: the DELETE_FAILED events since its last
  * DELETE_IN_PROGRESS, newest first, following failed nested stacks into their own events.
+ * With status DELETE_SKIPPED: what a FORCE_DELETE_STACK delete left in place instead.
  */
-export async function readFailures(clients: AwsClients, clock: Clock, stackId: string, depth = 0): Promise<Array<StuckResource & { depth: number }>> {
+export async function readFailures(clients: AwsClients, clock: Clock, stackId: string, depth = 0, status: 'DELETE_FAILED' | 'DELETE_SKIPPED' = 'DELETE_FAILED'): Promise<Array<StuckResource & { depth: number }>> {
   const failures: Array<StuckResource & { depth: number }> = [];
   const seen = new Set<string>();
   let token: string | undefined;
@@ -208,7 +209,7 @@ export async function readFailures(clients: AwsClients, clock: Clock, stackId: s
         if (event.ResourceStatus === 'DELETE_IN_PROGRESS') break scan;
         continue;
       }
-      if (event.ResourceStatus !== 'DELETE_FAILED' || seen.has(event.LogicalResourceId ?? '')) continue;
+      if (event.ResourceStatus !== status || seen.has(event.LogicalResourceId ?? '')) continue;
       seen.add(event.LogicalResourceId ?? '');
       failures.push({
         stackId, depth,
@@ -221,7 +222,7 @@ export async function readFailures(clients: AwsClients, clock: Clock, stackId: s
     token = page.NextToken;
   } while (token && ++pages < 20);
   for (const nested of failures.filter((f) => f.type === NESTED_STACK && f.physicalId && depth < 5)) {
-    failures.push(...(await readFailures(clients, clock, nested.physicalId, depth + 1)));
+    failures.push(...(await readFailures(clients, clock, nested.physicalId, depth + 1, status)));
   }
   return failures;
 }
@@ -262,6 +263,20 @@ async function forceAndSweep(ctx: Ctx, label: string, rootId: string, stuck: Rea
       if (isGoneStatus(state.status) || (await deleteAndWait(ctx, label, nestedId, { deadline, force: state.status === 'DELETE_FAILED' })).state === 'gone') goneStacks.add(nestedId);
     } catch (error) {
       ctx.reporter.progress(`${label}: ${describeAwsError(error).message}`);
+    }
+  }
+  // FORCE_DELETE_STACK skips every resource that fails to delete in that run, not only those
+  // that failed before; they show DELETE_SKIPPED (an ECS cluster still holding a retained
+  // service, say) and are swept too, after what failed before.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-deleting-stack.html
+  for (const stackId of new Set([rootId, ...stuck.map((s) => s.stackId)])) {
+    if (!goneStacks.has(stackId)) continue;
+    try {
+      for (const skipped of await readFailures(ctx.clients, ctx.clock, stackId, 0, 'DELETE_SKIPPED')) {
+        if (skipped.type !== NESTED_STACK && !leaves.some((l) => l.stackId === skipped.stackId && l.logicalId === skipped.logicalId)) leaves.push(skipped);
+      }
+    } catch (error) {
+      ctx.reporter.progress(`${label}: could not read what the forced delete skipped in ${stackId}: ${describeAwsError(error).message}`);
     }
   }
   const retained: RetainedResource[] = [];

@@ -76,17 +76,18 @@ describe('cost of the default ClassLabStack', () => {
     expect(stack.hourly).toBeLessThanOrEqual(0.06);
   });
 
-  test('for N students and H hours, the human report ends with the total line', async () => {
+  test('for N students and H hours, the human report ends with the total line (and the footnote of the estimated t4g.nano price)', async () => {
     const run = await runCli(['cost', '--students', '25', '--hours', '3']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('Class Lab cost estimate: us-east-1 on-demand prices in USD, gathered 2026-12-01 (data/prices-us-east-1.json)');
     expect(run.stdout).toMatch(/network +Application Load Balancer +0\.0225/);
     expect(run.stdout).toMatch(/network +2 public IPv4 addresses \(internet-facing ALB, one per AZ\) +0\.0100/);
-    expect(run.stdout).toMatch(/ec2 +2 x t4g\.nano \(Auto Scaling desired capacity\) +0\.0084/);
+    expect(run.stdout).toMatch(/ec2 +2 x t4g\.nano \(Auto Scaling desired capacity\) +0\.0084\*$/m);
     expect(run.stdout).toMatch(/ec2 +EBS 2 x 8 GB +0\.0018/);
-    expect(run.stdout).toContain('per student environment: 0.0575 USD per idle hour');
-    expect(lines[lines.length - 1]).toBe(`Total: 25 students x 3 h = ${(25 * 3 * handComputed).toFixed(2)} USD`);
+    expect(run.stdout).toContain('per student environment: 0.0575* USD per idle hour');
+    expect(lines[lines.length - 2]).toBe(`Total: 25 students x 3 h = ${(25 * 3 * handComputed).toFixed(2)}* USD`);
+    expect(lines[lines.length - 1]).toMatch(/^\* estimate: rests on ec2InstanceHourly\.t4g\.nano, listed under "estimates"/);
   });
 
   test('reads an existing cloud assembly with --cdk-out, nested stacks included, and follows the settings', async () => {
@@ -95,6 +96,30 @@ describe('cost of the default ClassLabStack', () => {
     expect(roots.map((r) => [r.name, r.children.map((c) => c.module)])).toEqual([['ClassLabStack', ['ec2']]]);
     const run = await runCli(['cost', '--json', '--cdk-out', lab.app.outdir]);
     expect(run.json().stacks[0].hourly).toBeCloseTo(0.0225 + 2 * 0.005 + 3 * 0.0104 + (3 * 8 * 0.08) / 730, 12);
+  });
+
+  test('a figure resting on a price listed under "estimates" is marked with an asterisk and a footnote (text), estimate: true (JSON)', async () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices-us-east-1.json'), 'utf8'));
+    // An instance size the table lists as an estimate, and one it checked.
+    const estimated = (raw.estimates as string[]).find((k) => /^ec2InstanceHourly\.t3a\./.test(k))!.slice('ec2InstanceHourly.'.length);
+    const lab = synthLab({ modules: 'ec2', instanceType: estimated, fleetDesired: '2' }, { guardrails: false });
+    const doc = (await runCli(['cost', '--json', '--cdk-out', lab.app.outdir])).json();
+    expect(doc.estimates).toEqual([`ec2InstanceHourly.${estimated}`]);
+    expect(doc.stacks[0].lines.filter((l: any) => l.estimate).map((l: any) => l.item)).toEqual([`2 x ${estimated} (Auto Scaling desired capacity)`]);
+    const text = (await runCli(['cost', '--cdk-out', lab.app.outdir])).stdout.trimEnd().split('\n');
+    expect(text.find((l) => l.includes(`2 x ${estimated}`))).toMatch(new RegExp(`${(2 * raw.ec2InstanceHourly[estimated]).toFixed(4)}\\*$`));
+    expect(text.filter((l) => /ALB|Load Balancer|EBS/.test(l)).every((l) => !l.includes('*'))).toBe(true);
+    expect(text.find((l) => l.startsWith('Total:'))).toMatch(/^Total: \S+\* USD per idle hour for 1 student$/);
+    expect(text[text.length - 1]).toBe(`* estimate: rests on ec2InstanceHourly.${estimated}, listed under "estimates" in the price table (not checked against AWS's published prices).`);
+  });
+
+  test('with only checked prices nothing is marked', async () => {
+    const checked = Object.keys(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices-us-east-1.json'), 'utf8')).checked)[0].slice('ec2InstanceHourly.'.length);
+    const lab = synthLab({ modules: 'ec2', instanceType: checked }, { guardrails: false });
+    const run = await runCli(['cost', '--cdk-out', lab.app.outdir]);
+    expect(run.stdout).toContain(checked);
+    expect(run.stdout).not.toContain('*');
+    expect((await runCli(['cost', '--json', '--cdk-out', lab.app.outdir])).json().estimates).toEqual([]);
   });
 
   test('an output directory without an assembly is a one-line error', async () => {

@@ -114,6 +114,107 @@ describe('each blocker in the fake account', () => {
     expect(account.remaining()).toEqual([]);
   });
 
+  test('an ECS service CloudFormation cannot stabilize: the tool scales it to 0, force-deletes it, waits for its tasks to drain; the retry deletes cluster and stack, exit 0', async () => {
+    const account = deploy('default', { serviceDeleteFails: true });
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((s: any) => s.type)).toContain('AWS::ECS::Service');
+    expect(outcome.cleared.join('\n')).toMatch(/deleted ECS service app\w+ \(scaled to 0, force delete; \d+m\d+s\)/);
+    expect(account.calls).toEqual(expect.arrayContaining(['ECS.UpdateService', 'ECS.DeleteService']));
+  });
+
+  test('an Auto Scaling group with a scaling activity in progress: force-deleted (its instances terminated), the retry deletes the stack; exit 0', async () => {
+    const account = deploy('default', { asgDeleteFails: true });
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted Auto Scaling group asg-\w+ and its instances \(force delete; 2m\d\ds\)/);
+  });
+
+  test('an ECS service retained and not deletable (DeleteService denied): the cluster that holds it and the service are billable leftovers named with their commands, exit 1', async () => {
+    const account = deploy('default', { serviceDeleteFails: true, denied: ['DeleteService'] });
+    const service = [...account.services.keys()][0];
+    const cluster = account.services.get(service)!.cluster;
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1 });
+    expect(doc.leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'ecs-service', id: service, billable: true, command: `aws ecs delete-service --force --cluster ${cluster} --service ${service.split('/').pop()}` }),
+      expect.objectContaining({ kind: 'ecs-cluster', id: cluster, billable: true, command: `aws ecs delete-cluster --cluster ${cluster}` }),
+    ]));
+    // The forced delete skipped the cluster (ClusterContainsServicesException) as well as the service; both were tried.
+    expect(doc.outcomes[0].retained.map((r: any) => r.type)).toEqual(expect.arrayContaining(['AWS::ECS::Service', 'AWS::ECS::Cluster']));
+    expect(account.calls).toContain('ECS.DeleteCluster');
+    expect(account.remaining()).toEqual(expect.arrayContaining([`ECS service ${service} ACTIVE`, `ECS cluster ${cluster}`]));
+  });
+
+  test('an Auto Scaling group retained (CloudFormation keeps failing, DeleteAutoScalingGroup denied): named as a billable leftover with its force-delete command, exit 1', async () => {
+    const account = deploy('default', { asgDeleteFails: true, denied: ['DeleteAutoScalingGroup'] });
+    const group = [...account.asgs.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    expect(run.json().leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'auto-scaling-group', id: group, billable: true, command: `aws autoscaling delete-auto-scaling-group --force-delete --auto-scaling-group-name ${group}` }),
+    ]));
+    expect(account.remaining()).toContain(`Auto Scaling group ${group}`);
+  });
+
+  // A stack deployed before the repository had EmptyOnDelete: CloudFormation fails on the images.
+  const withoutEmptyOnDelete = (t: Record<string, any>) => {
+    for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::ECR::Repository') delete r.Properties.EmptyOnDelete;
+    return t;
+  };
+
+  test('images ECR refuses to delete (failures inside a 200 from BatchDeleteImage): never "cleared"; the forced delete skips the repository and the sweep deletes it with force, exit 0', async () => {
+    const account = deploy('default', { imagesThatFail: 1 }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((x: any) => x.type)).toContain('AWS::ECR::Repository');
+    expect(outcome.cleared.join('\n')).toContain(`could not delete 1 image(s) from repository ${repo}`);
+    expect(outcome.cleared.join('\n')).not.toMatch(new RegExp(`deleted \\d+ image\\(s\\) from( repository)? ${repo}`));
+    expect(outcome.retained).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'AWS::ECR::Repository', physicalId: repo, swept: true })]));
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+  });
+
+  test('images ECR refuses to delete and DeleteRepository denied: the repository is the billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { imagesThatFail: 1, denied: ['DeleteRepository'] }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1 });
+    expect(doc.leftovers.solo.filter((l: any) => l.billable)).toEqual([
+      expect.objectContaining({ kind: 'ecr-repository', id: repo, command: `aws ecr delete-repository --force --repository-name ${repo}` }),
+    ]);
+    expect(account.remaining()).toEqual([`repository ${repo}`]);
+  });
+
+  test('AccessDenied on DeleteObjects after a failed auto-delete: the bucket cannot be emptied; it is the billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { autoDeleteFails: true, denied: ['DeleteObjects'] });
+    const bucket = [...account.buckets.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc.outcomes[0].cleared.join('\n')).toMatch(/could not clear: access denied/);
+    expect(doc.leftovers.solo.filter((l: any) => l.billable)).toEqual([
+      expect.objectContaining({ kind: 'bucket', id: bucket, command: expect.stringContaining(`aws s3 rb --force s3://${bucket}`) }),
+    ]);
+    expect(account.remaining()).toEqual([`bucket ${bucket}`]);
+  });
+
+  test('AccessDenied when checking a leftover (HeadBucket): "cannot tell" is never "gone"; the bucket is named as unverified, exit 1', async () => {
+    const account = deploy('default', { denied: ['HeadBucket'] });
+    const bucket = [...account.buckets.keys()][0];
+    const run = await teardown();
+    expect(account.remaining()).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.json().leftovers.solo).toEqual([
+      expect.objectContaining({ kind: 'bucket', id: bucket, billable: true, unverified: expect.stringMatching(/access denied/i) }),
+    ]);
+  });
+
   test('a function without an owned log group (a stack deployed before the kit gave it one): Lambda creates /aws/lambda/<name>, teardown deletes it', async () => {
     const stripOwnedLogGroups = (t: Record<string, any>) => {
       for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::Lambda::Function') delete r.Properties.LoggingConfig;
@@ -144,9 +245,9 @@ describe('partial teardown and its re-run', () => {
     const account = deploy('default');
     const root = account.stacks.find((s) => !s.parentId)!;
     const orphan = [...root.nested.values()].find((s) => s.name.includes('S3'))!;
-    // As a RetainResources delete of the root leaves it: the root is gone, the nested stack is not.
-    for (const s of account.stacks) if (s !== orphan && !s.resources.has(orphan.logicalId ?? '')) s.status = 'DELETE_COMPLETE';
-    root.status = 'DELETE_COMPLETE';
+    // As a RetainResources delete of the root leaves it: the root and its other nested stacks are
+    // gone with everything they held; the retained nested stack is not (ParentId still set).
+    for (const s of account.stacks) if (s !== orphan) account.purge(s);
     orphan.status = 'DELETE_FAILED';
     const bucket = [...orphan.resources.values()].find((r) => r.type === 'AWS::S3::Bucket')!.physicalId;
     const run = await teardown();
@@ -154,7 +255,9 @@ describe('partial teardown and its re-run', () => {
     expect(run.json().outcomes).toEqual([expect.objectContaining({ stack: orphan.name, result: 'deleted' })]);
     expect(orphan.status).toBe('DELETE_COMPLETE');
     expect(account.remaining()).not.toContain(`bucket ${bucket}`);
-    // What this test left of the root by hand still carries the kit's tags: named, so not exit 0.
-    expect(run.code).toBe(run.json().ok ? 0 : 1);
+    // Nothing is left, so the re-run's verdict is exit 0.
+    expect(account.remaining()).toEqual([]);
+    expect(run.json()).toMatchObject({ ok: true, exitCode: 0 });
+    expect(run.code).toBe(0);
   });
 });

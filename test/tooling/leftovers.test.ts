@@ -1,4 +1,9 @@
-import { BILLABLE, candidateFromArn, candidatesFromRecord, deleteCommand } from '../../lib/tooling/leftovers';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeClustersCommand, DescribeServicesCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { BILLABLE, candidateFromArn, candidatesFromRecord, deleteCommand, scanLeftovers } from '../../lib/tooling/leftovers';
+import { KIT_TAGS } from '../../lib/tooling/stacks';
+import { aws, resetAws } from './support/aws-mocks';
+import { testClients, VirtualClock } from './support/harness';
 
 describe('leftover candidates', () => {
   test.each([
@@ -38,7 +43,9 @@ describe('leftover candidates', () => {
   });
 
   test('a recorded resource of a kind the scan cannot look up is not a candidate (the stack deleted it)', () => {
-    expect(candidatesFromRecord({ type: 'AWS::ECS::Service', physicalId: 'arn:aws:ecs:us-east-1:111122223333:service/c/s' })).toEqual([]);
+    expect(candidatesFromRecord({ type: 'AWS::Route53::RecordSet', physicalId: 'www.lab.class.internal' })).toEqual([]);
+    expect(candidatesFromRecord({ type: 'AWS::ECS::Service', physicalId: 'arn:aws:ecs:us-east-1:111122223333:service/c/s' }))
+      .toEqual([{ kind: 'ecs-service', id: 'arn:aws:ecs:us-east-1:111122223333:service/c/s', foundBy: 'stack' }]);
     expect(candidatesFromRecord({ type: 'AWS::S3::Bucket', physicalId: 'b' })).toEqual([{ kind: 'bucket', id: 'b', foundBy: 'stack' }]);
   });
 
@@ -51,5 +58,62 @@ describe('leftover candidates', () => {
     ['network-interface', 'eni-1', 'aws ec2 delete-network-interface --network-interface-id eni-1'],
   ] as const)('a %s leftover is named with the command that deletes it', (kind, id, command) => {
     expect(deleteCommand(kind, id)).toBe(command);
+  });
+});
+
+describe('ECS and Auto Scaling leftovers are looked up, not guessed', () => {
+  const SERVICE = 'arn:aws:ecs:us-east-1:111122223333:service/lab-cluster/app';
+  const kitTags = (student: string) => [...Object.entries(KIT_TAGS).map(([key, value]) => ({ key, value })), { key: 'student', value: student }];
+  beforeEach(() => resetAws());
+  const scan = (recorded: Array<{ type: string; physicalId: string }> = []) => scanLeftovers(testClients(), new VirtualClock(), 'ana', recorded);
+
+  test('a deleted service still DRAINING (tasks stopping) is a billable leftover; INACTIVE or missing is gone', async () => {
+    aws.ecs.on(DescribeServicesCommand, { cluster: 'lab-cluster', services: ['app'] }).resolves({ services: [{ serviceArn: SERVICE, status: 'DRAINING' }] });
+    expect(await scan([{ type: 'AWS::ECS::Service', physicalId: SERVICE }])).toEqual([
+      expect.objectContaining({ kind: 'ecs-service', id: SERVICE, billable: true, command: 'aws ecs delete-service --force --cluster lab-cluster --service app' }),
+    ]);
+    aws.ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceArn: SERVICE, status: 'INACTIVE' }] });
+    expect(await scan([{ type: 'AWS::ECS::Service', physicalId: SERVICE }])).toEqual([]);
+    aws.ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: SERVICE, reason: 'MISSING' }] });
+    expect(await scan([{ type: 'AWS::ECS::Service', physicalId: SERVICE }])).toEqual([]);
+  });
+
+  test('a cluster is billable only while it runs services or tasks; an empty one is named but free', async () => {
+    aws.ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'lab-cluster', status: 'ACTIVE', activeServicesCount: 0, runningTasksCount: 0, pendingTasksCount: 0 }] });
+    expect(await scan([{ type: 'AWS::ECS::Cluster', physicalId: 'lab-cluster' }])).toEqual([expect.objectContaining({ kind: 'ecs-cluster', billable: false })]);
+    aws.ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'lab-cluster', status: 'ACTIVE', activeServicesCount: 0, runningTasksCount: 1 }] });
+    expect(await scan([{ type: 'AWS::ECS::Cluster', physicalId: 'lab-cluster' }])).toEqual([expect.objectContaining({ kind: 'ecs-cluster', billable: true })]);
+    aws.ecs.on(DescribeClustersCommand).resolves({ clusters: [{ clusterName: 'lab-cluster', status: 'INACTIVE' }] });
+    expect(await scan([{ type: 'AWS::ECS::Cluster', physicalId: 'lab-cluster' }])).toEqual([]);
+  });
+
+  test('by tags with no stack left: the student\'s clusters (every page), their services and tasks; another student\'s cluster is not touched', async () => {
+    aws.ecs.on(ListClustersCommand).resolves({ clusterArns: ['arn:aws:ecs:us-east-1:111122223333:cluster/lab-cluster'], nextToken: 'p2' });
+    aws.ecs.on(ListClustersCommand, { nextToken: 'p2' }).resolves({ clusterArns: ['arn:aws:ecs:us-east-1:111122223333:cluster/ben-cluster'] });
+    aws.ecs.on(DescribeClustersCommand, { include: ['TAGS'] }).resolves({ clusters: [
+      { clusterName: 'lab-cluster', status: 'ACTIVE', tags: kitTags('ana') },
+      { clusterName: 'ben-cluster', status: 'ACTIVE', tags: kitTags('ben') },
+    ] });
+    aws.ecs.on(DescribeClustersCommand, { clusters: ['lab-cluster'] }).resolves({ clusters: [{ clusterName: 'lab-cluster', status: 'ACTIVE', activeServicesCount: 1 }] });
+    aws.ecs.on(ListServicesCommand).resolves({ serviceArns: [] });
+    aws.ecs.on(ListServicesCommand, { cluster: 'lab-cluster' }).resolves({ serviceArns: [SERVICE] });
+    aws.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    aws.ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceArn: SERVICE, status: 'ACTIVE' }] });
+    const found = await scan();
+    expect(found.map((l) => [l.kind, l.id, l.foundBy, l.billable])).toEqual([['ecs-cluster', 'lab-cluster', 'tags', true], ['ecs-service', SERVICE, 'tags', true]]);
+    expect(aws.ecs.commandCalls(ListServicesCommand).map((c) => c.args[0].input.cluster)).toEqual(['lab-cluster']);
+  });
+
+  test('Auto Scaling groups by the kit\'s tag filters, paged; a group AWS no longer knows is gone', async () => {
+    aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'lab-fleet' } as any], NextToken: 't2' });
+    aws.autoscaling.on(DescribeAutoScalingGroupsCommand, { NextToken: 't2' }).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'lab-fleet-2' } as any] });
+    aws.autoscaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['lab-fleet'] }).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'lab-fleet' } as any] });
+    aws.autoscaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['lab-fleet-2'] }).resolves({ AutoScalingGroups: [] });
+    const found = await scan();
+    expect(found.map((l) => [l.kind, l.id, l.billable, l.command])).toEqual([
+      ['auto-scaling-group', 'lab-fleet', true, 'aws autoscaling delete-auto-scaling-group --force-delete --auto-scaling-group-name lab-fleet'],
+    ]);
+    const filters = aws.autoscaling.commandCalls(DescribeAutoScalingGroupsCommand)[0].args[0].input.Filters;
+    expect(filters).toEqual(expect.arrayContaining([{ Name: 'tag:student', Values: ['ana'] }]));
   });
 });

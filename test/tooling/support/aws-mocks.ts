@@ -3,6 +3,7 @@
  * fake-cloudformation.ts), with defaults that describe a clean account: the caller's
  * identity, and nothing left anywhere. Tests override what their scenario needs.
  */
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeAddressesCommand, DescribeAvailabilityZonesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand,
@@ -10,6 +11,7 @@ import {
   DescribeVpcsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -33,6 +35,8 @@ export const aws = {
   ssm: mockClient(SSMClient),
   iam: mockClient(IAMClient),
   quotas: mockClient(ServiceQuotasClient),
+  ecs: mockClient(ECSClient),
+  autoscaling: mockClient(AutoScalingClient),
 };
 
 /** Resets every stub to a clean account seen by `arn` (an IAM user by default). */
@@ -51,6 +55,11 @@ export function resetAws(arn = CALLER_ARN): void {
   aws.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
   aws.ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException', 'The repository does not exist'));
   aws.s3.on(HeadBucketCommand).rejects(awsError('NotFound', 'NotFound'));
+  aws.ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
+  aws.ecs.on(DescribeClustersCommand).resolves({ clusters: [], failures: [] });
+  aws.ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [] });
+  aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [] });
+  aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
   aws.route53.on(GetHostedZoneCommand).rejects(awsError('NoSuchHostedZone', 'No hosted zone found'));
 }
 

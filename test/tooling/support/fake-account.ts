@@ -18,6 +18,9 @@
  * failures and AccessDenied, and credentials that can expire at a virtual time.
  */
 import {
+  AutoScalingClient, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
   CloudFormationClient, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand, Stack as ApiStack, StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -27,6 +30,10 @@ import {
   DescribeSnapshotsCommand, DescribeVolumesCommand, DescribeVpcsCommand, DetachInternetGatewayCommand, EC2Client, NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, ListImagesCommand } from '@aws-sdk/client-ecr';
+import {
+  DeleteClusterCommand, DeleteServiceCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListClustersCommand,
+  ListServicesCommand, ListTasksCommand, UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { DeleteLoadBalancerCommand, DeleteTargetGroupCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
@@ -58,6 +65,10 @@ export interface Scenario {
   readonly imagesThatFail?: number;
   /** Credentials expire at this virtual time: every call after it is ExpiredToken. */
   readonly credentialsExpireAt?: number;
+  /** CloudFormation cannot delete the ECS service (it does not stabilize) while the service is ACTIVE. */
+  readonly serviceDeleteFails?: boolean;
+  /** CloudFormation cannot delete the Auto Scaling group (a scaling activity in progress) while it exists. */
+  readonly asgDeleteFails?: boolean;
   /** Operations answered with AccessDenied, e.g. 'DeleteBucket'. */
   readonly denied?: readonly string[];
 }
@@ -134,6 +145,12 @@ export class FakeAccount {
   readonly loadBalancers = new Set<string>();
   readonly targetGroups = new Set<string>();
   readonly igwAttachments = new Map<string, string>();
+  /** ECS clusters by name; a cluster with ACTIVE or DRAINING services cannot be deleted. */
+  readonly clusters = new Map<string, { status: 'ACTIVE' | 'INACTIVE'; tags: Record<string, string> }>();
+  /** ECS services by ARN: DRAINING after delete while their task interfaces drain, then INACTIVE. */
+  readonly services = new Map<string, { cluster: string; name: string; desired: number; status: 'ACTIVE' | 'DRAINING' | 'INACTIVE' }>();
+  /** Auto Scaling groups by name; a force delete terminates the instances and takes a while. */
+  readonly asgs = new Map<string, { instances: number; tags: Record<string, string>; goneAt?: number }>();
   /** Every API call, "Service.Operation", in order. */
   readonly calls: string[] = [];
   /** Tags by resource ARN, for the tagging API. */
@@ -267,15 +284,26 @@ export class FakeAccount {
         this.targetGroups.add(arn);
         return arn;
       }
-      case 'AWS::ECS::Cluster': return this.id('cluster-');
+      case 'AWS::ECS::Cluster': {
+        const name = this.id('cluster-');
+        this.clusters.set(name, { status: 'ACTIVE', tags: stack.tags });
+        return name;
+      }
       case 'AWS::ECS::Service': {
-        const arn = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/${this.physical(stack, res.props.Cluster)}/${this.id('app')}`;
+        const cluster = this.physical(stack, res.props.Cluster);
+        const name = this.id('app');
+        const arn = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/${cluster}/${name}`;
+        this.services.set(arn, { cluster, name, desired: Number(res.props.DesiredCount) || 1, status: 'ACTIVE' });
         const network = res.props.NetworkConfiguration?.AwsvpcConfiguration ?? {};
         const groups = (network.SecurityGroups ?? []).map((g: unknown) => this.physical(stack, g));
         for (let i = 0; i < (Number(res.props.DesiredCount) || 1); i++) this.addEni(stack, arn, groups, 'arn:aws:ecs:us-east-1:task attachment', network.AssignPublicIp === 'ENABLED', 'interface');
         return arn;
       }
-      case 'AWS::AutoScaling::AutoScalingGroup': return this.id('asg-');
+      case 'AWS::AutoScaling::AutoScalingGroup': {
+        const name = this.id('asg-');
+        this.asgs.set(name, { instances: Number(res.props.DesiredCapacity ?? res.props.MinSize) || 1, tags: stack.tags });
+        return name;
+      }
       case 'AWS::Logs::LogGroup': {
         const name = typeof res.props.LogGroupName === 'string' ? res.props.LogGroupName : `${stack.name}-${res.logicalId}-${this.id('')}`;
         this.logGroups.add(name);
@@ -301,6 +329,9 @@ export class FakeAccount {
   private tick(): void {
     const now = this.clock.now();
     for (let i = this.enis.length - 1; i >= 0; i--) if (this.enis[i].releaseAt !== undefined && this.enis[i].releaseAt! <= now) this.enis.splice(i, 1);
+    // A deleted service stays DRAINING while its tasks (and their interfaces) stop.
+    for (const [arn, svc] of this.services) if (svc.status === 'DRAINING' && !this.enis.some((e) => e.owner === arn)) svc.status = 'INACTIVE';
+    for (const [name, group] of this.asgs) if (group.goneAt !== undefined && group.goneAt <= now) this.asgs.delete(name);
     // Root stacks, and nested stacks deleted on their own (orphans); the others go with their parent.
     for (const stack of this.stacks) this.settle(stack);
   }
@@ -335,8 +366,9 @@ export class FakeAccount {
         if (why === undefined) {
           res.status = 'DELETE_COMPLETE';
           progress = true;
-        } else if (force && res.status === 'DELETE_FAILED') {
-          // FORCE_DELETE_STACK skips what failed before and goes on.
+        } else if (force) {
+          // FORCE_DELETE_STACK skips every resource that fails to delete and goes on; they show DELETE_SKIPPED.
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-deleting-stack.html
           res.status = 'DELETE_SKIPPED';
           this.event(stack, res.logicalId, res.physicalId, res.type, 'DELETE_SKIPPED');
           progress = true;
@@ -401,10 +433,27 @@ export class FakeAccount {
         if (zone) zone.records = zone.records.filter((r) => r.Name !== id);
         return undefined;
       }
+      case 'AWS::ECS::Cluster': {
+        const cluster = this.clusters.get(id);
+        if (!cluster || cluster.status === 'INACTIVE') return undefined;
+        if ([...this.services.values()].some((v) => v.cluster === id && v.status !== 'INACTIVE')) return 'The Cluster cannot be deleted while Services are active. (Service: Ecs, Status Code: 400, ClusterContainsServicesException)';
+        cluster.status = 'INACTIVE';
+        return undefined;
+      }
+      case 'AWS::AutoScaling::AutoScalingGroup': {
+        if (!this.asgs.has(id)) return undefined;
+        if (this.scenario.asgDeleteFails) return `Resource handler returned message: "Scaling activity in progress for ${id}" (Service: AutoScaling, Status Code: 400, ScalingActivityInProgress)`;
+        this.asgs.delete(id);
+        return undefined;
+      }
       case 'AWS::ECS::Service':
+        if (this.services.get(id)?.status === 'INACTIVE') return undefined;
+        if (this.scenario.serviceDeleteFails && this.services.get(id)?.status === 'ACTIVE') return `Service arn ${id} did not stabilize. (Service: Ecs, Status Code: 400)`;
+        this.drainService(id);
+        return undefined;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
-        // The owner goes; its interfaces keep their public IPv4 while they drain.
-        const drain = (this.scenario.drainMinutes ?? 4) * 60_000 * (res.type === 'AWS::ECS::Service' ? 1 : 0.5);
+        // The load balancer goes; its interfaces keep their public IPv4 while they drain (half a task's drain).
+        const drain = (this.scenario.drainMinutes ?? 4) * 60_000 * 0.5;
         for (const eni of this.enis.filter((e) => e.owner === id && e.releaseAt === undefined)) eni.releaseAt = this.clock.now() + drain;
         this.loadBalancers.delete(id);
         return undefined;
@@ -434,6 +483,15 @@ export class FakeAccount {
     }
   }
 
+  /** A deleted service's tasks stop: their interfaces keep a public IPv4 while they drain. */
+  private drainService(arn: string): void {
+    const svc = this.services.get(arn);
+    if (!svc) return;
+    svc.status = 'DRAINING';
+    svc.desired = 0;
+    for (const eni of this.enis.filter((e) => e.owner === arn && e.releaseAt === undefined)) eni.releaseAt = this.clock.now() + (this.scenario.drainMinutes ?? 4) * 60_000;
+  }
+
   /** A custom resource invokes its function: Lambda writes to the function's log group, creating it if missing. */
   private invoke(stack: FStack, serviceToken: unknown): void {
     const fnId = [...refsOf(serviceToken)][0];
@@ -461,7 +519,10 @@ export class FakeAccount {
   }
 
   private wire(): void {
-    const clients = { cfn: CloudFormationClient, s3: S3Client, ecr: ECRClient, r53: Route53Client, ec2: EC2Client, logs: CloudWatchLogsClient, elbv2: ElasticLoadBalancingV2Client, tag: ResourceGroupsTaggingAPIClient, sts: STSClient };
+    const clients = {
+      cfn: CloudFormationClient, s3: S3Client, ecr: ECRClient, r53: Route53Client, ec2: EC2Client, logs: CloudWatchLogsClient, elbv2: ElasticLoadBalancingV2Client,
+      tag: ResourceGroupsTaggingAPIClient, sts: STSClient, ecs: ECSClient, asg: AutoScalingClient,
+    };
     for (const client of Object.values(clients)) this.mocks.push(Object.assign({ client, mock: mockClient(client as any) }, { restore() { (this as any).mock.restore(); } }));
     this.on(clients.sts, GetCallerIdentityCommand, 'STS.GetCallerIdentity', () => ({ Account: ACCOUNT, Arn: CALLER_ARN, UserId: 'AIDATEST' }));
 
@@ -674,6 +735,111 @@ export class FakeAccount {
       return {};
     });
 
+    // ECS, as its API reference describes it: DeleteService needs desired count 0 or force;
+    // DeleteCluster fails with ClusterContainsServicesException while services are ACTIVE or DRAINING.
+    const serviceArn = (cluster: string | undefined, service: string) => [...this.services.keys()].find((arn) => arn === service || (arn.endsWith(`/${service}`) && (!cluster || arn.includes(`/${cluster}/`))));
+    const paged = <T>(all: T[], token: string | undefined) => {
+      const start = Number(token ?? 0);
+      return { page: all.slice(start, start + PAGE), nextToken: start + PAGE < all.length ? String(start + PAGE) : undefined };
+    };
+    this.on(clients.ecs, ListClustersCommand, 'ECS.ListClusters', (input) => {
+      const { page, nextToken } = paged([...this.clusters.entries()].filter(([, c]) => c.status === 'ACTIVE').map(([name]) => `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${name}`), input.nextToken);
+      return { clusterArns: page, nextToken };
+    });
+    this.on(clients.ecs, DescribeClustersCommand, 'ECS.DescribeClusters', (input) => {
+      if ((input.clusters ?? []).length > 100) throw awsError('InvalidParameterException', 'clusters can have at most 100 items');
+      const clusters: any[] = [];
+      const failures: any[] = [];
+      for (const ref of input.clusters ?? []) {
+        const name = String(ref).split('/').pop()!;
+        const c = this.clusters.get(name);
+        if (!c) {
+          failures.push({ arn: ref, reason: 'MISSING' });
+          continue;
+        }
+        const active = [...this.services.values()].filter((v) => v.cluster === name && v.status === 'ACTIVE');
+        clusters.push({
+          clusterName: name, clusterArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${name}`, status: c.status, activeServicesCount: active.length,
+          runningTasksCount: active.reduce((n, v) => n + v.desired, 0), pendingTasksCount: 0,
+          ...(input.include?.includes('TAGS') ? { tags: Object.entries(c.tags).map(([key, value]) => ({ key, value })) } : {}),
+        });
+      }
+      return { clusters, failures };
+    });
+    this.on(clients.ecs, ListServicesCommand, 'ECS.ListServices', (input) => {
+      if (!this.clusters.has(input.cluster)) throw awsError('ClusterNotFoundException', 'Cluster not found.');
+      // ListServices does not show DRAINING services.
+      const { page, nextToken } = paged([...this.services.entries()].filter(([, v]) => v.cluster === input.cluster && v.status === 'ACTIVE').map(([arn]) => arn), input.nextToken);
+      return { serviceArns: page, nextToken };
+    });
+    this.on(clients.ecs, ListTasksCommand, 'ECS.ListTasks', (input) => {
+      const tasks = [...this.services.entries()].filter(([, v]) => v.cluster === input.cluster && v.status === 'ACTIVE')
+        .flatMap(([, v]) => Array.from({ length: v.desired }, (_, i) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task/${v.cluster}/${v.name}${i}`));
+      const { page, nextToken } = paged(tasks, input.nextToken);
+      return { taskArns: page, nextToken };
+    });
+    this.on(clients.ecs, DescribeTasksCommand, 'ECS.DescribeTasks', (input) => ({
+      tasks: (input.tasks ?? []).map((arn: string) => {
+        const [, cluster, id] = arn.split(':').pop()!.split('/');
+        const running = [...this.services.values()].some((v) => v.cluster === cluster && v.status === 'ACTIVE' && id.startsWith(v.name) && Number(id.slice(v.name.length)) < v.desired);
+        return { taskArn: arn, lastStatus: running ? 'RUNNING' : 'STOPPED' };
+      }),
+    }));
+    this.on(clients.ecs, DescribeServicesCommand, 'ECS.DescribeServices', (input) => {
+      const services: any[] = [];
+      const failures: any[] = [];
+      for (const ref of input.services ?? []) {
+        const arn = serviceArn(input.cluster, ref);
+        if (!arn) failures.push({ arn: ref, reason: 'MISSING' });
+        else services.push({ serviceArn: arn, serviceName: this.services.get(arn)!.name, status: this.services.get(arn)!.status, desiredCount: this.services.get(arn)!.desired });
+      }
+      return { services, failures };
+    });
+    this.on(clients.ecs, UpdateServiceCommand, 'ECS.UpdateService', (input) => {
+      const arn = serviceArn(input.cluster, input.service);
+      if (!arn) throw awsError('ServiceNotFoundException', 'Service not found.');
+      if (this.services.get(arn)!.status !== 'ACTIVE') throw awsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+      this.services.get(arn)!.desired = input.desiredCount ?? this.services.get(arn)!.desired;
+      return { service: { serviceArn: arn } };
+    });
+    this.on(clients.ecs, DeleteServiceCommand, 'ECS.DeleteService', (input) => {
+      const arn = serviceArn(input.cluster, input.service);
+      if (!arn || this.services.get(arn)!.status === 'INACTIVE') throw awsError('ServiceNotFoundException', 'Service not found.');
+      if (this.services.get(arn)!.desired > 0 && !input.force) throw awsError('InvalidParameterException', 'The service cannot be stopped while it is scaled above 0.');
+      this.drainService(arn);
+      return { service: { serviceArn: arn, status: 'DRAINING' } };
+    });
+    this.on(clients.ecs, DeleteClusterCommand, 'ECS.DeleteCluster', (input) => {
+      const name = String(input.cluster).split('/').pop()!;
+      const c = this.clusters.get(name);
+      if (!c || c.status === 'INACTIVE') throw awsError('ClusterNotFoundException', 'Cluster not found.');
+      if ([...this.services.values()].some((v) => v.cluster === name && v.status !== 'INACTIVE')) {
+        throw awsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+      }
+      c.status = 'INACTIVE';
+      return { cluster: { clusterName: name, status: 'INACTIVE' } };
+    });
+
+    // Auto Scaling: a group with instances needs ForceDelete, which terminates them over a few minutes.
+    this.on(clients.asg, DescribeAutoScalingGroupsCommand, 'AutoScaling.DescribeAutoScalingGroups', (input) => {
+      let groups = [...this.asgs.entries()];
+      if (input.AutoScalingGroupNames) groups = groups.filter(([name]) => input.AutoScalingGroupNames.includes(name));
+      for (const f of input.Filters ?? []) groups = groups.filter(([, g]) => String(f.Name).startsWith('tag:') && f.Values.includes(g.tags[String(f.Name).slice(4)]));
+      const { page, nextToken } = paged(groups, input.NextToken);
+      return {
+        AutoScalingGroups: page.map(([name, g]) => ({ AutoScalingGroupName: name, Instances: Array.from({ length: g.instances }, (_, i) => ({ InstanceId: `i-${name}${i}` })), ...(g.goneAt ? { Status: 'Delete in progress' } : {}) })),
+        NextToken: nextToken,
+      };
+    });
+    this.on(clients.asg, DeleteAutoScalingGroupCommand, 'AutoScaling.DeleteAutoScalingGroup', (input) => {
+      const group = this.asgs.get(input.AutoScalingGroupName);
+      if (!group) throw awsError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup ${input.AutoScalingGroupName} not found`);
+      if (group.goneAt !== undefined) throw awsError('ScalingActivityInProgress', 'An AutoScalingGroup delete is in progress.');
+      if (group.instances > 0 && !input.ForceDelete) throw awsError('ResourceInUse', 'You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.');
+      group.goneAt = this.clock.now() + 2 * 60_000;
+      return {};
+    });
+
     // Resource Groups Tagging API: what still exists and carries the filter's tags.
     this.on(clients.tag, GetResourcesCommand, 'Tagging.GetResources', (input) => {
       const matches = [...this.tagged.entries()].filter(([, t]) => t.alive() && (input.TagFilters ?? []).every((f: any) => f.Values.includes(t.tags[f.Key])));
@@ -705,6 +871,32 @@ export class FakeAccount {
     return current;
   }
 
+  /**
+   * A stack CloudFormation deleted successfully, as a partial teardown leaves it (a delete of the
+   * root that retained one nested stack, say): every resource of its own goes, with the network
+   * interfaces its load balancers and services held; nested stacks are left to the caller.
+   */
+  purge(stack: FStack): void {
+    for (const res of stack.resources.values()) {
+      if (res.type === 'AWS::CloudFormation::Stack') continue;
+      const id = res.physicalId;
+      this.buckets.delete(id);
+      this.repositories.delete(id);
+      this.zones.delete(id);
+      this.logGroups.delete(id);
+      this.vpcs.delete(id);
+      this.securityGroups.delete(id);
+      this.loadBalancers.delete(id);
+      this.targetGroups.delete(id);
+      this.asgs.delete(id);
+      if (this.clusters.has(id)) this.clusters.get(id)!.status = 'INACTIVE';
+      if (this.services.has(id)) this.services.get(id)!.status = 'INACTIVE';
+      for (let i = this.enis.length - 1; i >= 0; i--) if (this.enis[i].owner === id || this.enis[i].vpcId === id) this.enis.splice(i, 1);
+      res.status = 'DELETE_COMPLETE';
+    }
+    stack.status = 'DELETE_COMPLETE';
+  }
+
   /** What is still in the account (for a test's final check): billable or not. */
   remaining(): string[] {
     this.tick();
@@ -716,6 +908,9 @@ export class FakeAccount {
       ...[...this.logGroups].map((g) => `log group ${g}`),
       ...[...this.loadBalancers].map((l) => `load balancer ${l}`),
       ...this.enis.map((e) => `network interface ${e.id}`),
+      ...[...this.clusters].filter(([, c]) => c.status === 'ACTIVE').map(([name]) => `ECS cluster ${name}`),
+      ...[...this.services].filter(([, v]) => v.status !== 'INACTIVE').map(([arn, v]) => `ECS service ${arn} ${v.status}`),
+      ...[...this.asgs.keys()].map((name) => `Auto Scaling group ${name}`),
     ];
   }
 }

@@ -33,7 +33,8 @@ import { SynthesizedLab } from '../../support/synth';
 import { accountOfClient, aws as baseAws } from './aws-mocks';
 import { awsError } from './harness';
 
-export const aws = { ...baseAws, cloudformation: mockClient(CloudFormationClient), autoscaling: mockClient(AutoScalingClient), ecs: mockClient(ECSClient) };
+// ECS and Auto Scaling are stubbed once, in aws-mocks.ts (teardown looks them up too); a second mockClient would wrap them twice.
+export const aws = { ...baseAws, cloudformation: mockClient(CloudFormationClient) };
 
 const REGION = 'us-east-1';
 export const S3_HOST = (bucket: string) => `${bucket}.s3.${REGION}.amazonaws.com`;
