@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { AwsClients } from '../../lib/tooling/aws-clients';
 import { accountTargets, fanOut } from '../../lib/tooling/fan-out';
 import { KIT_TAGS } from '../../lib/tooling/stacks';
-import { aws, resetAws } from './support/aws-mocks';
+import { accountOfClient, assumableAccounts, aws, resetAws } from './support/aws-mocks';
 import { ACCOUNT, awsError, runCli, testClients, VirtualClock } from './support/harness';
 
 const cfn = mockClient(CloudFormationClient);
@@ -15,12 +15,6 @@ const [A, B, C, D] = ['111111111111', '222222222222', '333333333333', '444444444
 const ROLE = 'OrganizationAccountAccessRole';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** The account a client's credentials belong to: assumed sessions carry it in their key id, like the fake AssumeRole hands out. */
-async function accountOf(client: any): Promise<string> {
-  const credentials = await client.config.credentials();
-  return /^ASIA(\d{12})/.exec(credentials.accessKeyId)?.[1] ?? ACCOUNT;
-}
 
 /**
  * An AWS Organization: AssumeRole into each member account works unless the account refuses
@@ -30,22 +24,10 @@ async function accountOf(client: any): Promise<string> {
 function organization(options: { refuses?: string[]; expired?: Record<string, number> } = {}): { assumed: string[] } {
   resetAws();
   cfn.reset();
-  const assumed: string[] = [];
+  const assumed = assumableAccounts({ refuses: options.refuses, roleName: ROLE });
   const expiredLeft = { ...(options.expired ?? {}) };
-  aws.sts.on(AssumeRoleCommand).callsFake(async (input: any) => {
-    const account = /^arn:aws:iam::(\d{12}):role\//.exec(input.RoleArn)![1];
-    assumed.push(account);
-    if (options.refuses?.includes(account)) {
-      throw awsError('AccessDenied', `User: arn:aws:iam::${ACCOUNT}:user/instructor is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
-    }
-    return { Credentials: { AccessKeyId: `ASIA${account}XXXX`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } };
-  });
-  aws.sts.on(GetCallerIdentityCommand).callsFake(async (_input: any, getClient: () => any) => {
-    const account = await accountOf(getClient());
-    return { Account: account, Arn: `arn:aws:sts::${account}:assumed-role/${ROLE}/class-lab-admin`, UserId: 'AROATEST' };
-  });
   cfn.on(DescribeStacksCommand).callsFake(async (_input: any, getClient: () => any) => {
-    const account = await accountOf(getClient());
+    const account = await accountOfClient(getClient());
     if ((expiredLeft[account] ?? 0) > 0) {
       expiredLeft[account]--;
       throw awsError('ExpiredTokenException', 'The security token included in the request is expired');
