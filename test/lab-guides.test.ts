@@ -39,10 +39,11 @@ import * as path from 'node:path';
 import { STACK_ID, stackNameFor } from '../lib/app/class-lab-app';
 import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/settings/lab-config';
 import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/app/modules/ec2-fleet';
-import { synthesizeForCost } from '../lib/instructor-tool/cost/cost';
+import { synthesizeTemplates } from '../lib/instructor-tool/templates/synthesize';
 import { loadPrices, priceStack } from '../lib/instructor-tool/cost/pricing';
 import { LOAD_DEFAULTS } from '../scripts/load';
-import { checkLines, STACK_BASE_NAME } from '../lib/instructor-tool/check/check';
+import { checkLines } from '../lib/instructor-tool/check/check';
+import { STACK_BASE_NAME } from '../lib/instructor-tool/checkpoints/check-student';
 import { CHECK_MODULES, CheckModule, CheckResult, Verdict } from '../lib/instructor-tool/checkpoints/checkpoint';
 import { ECS_GUIDE_TAGS } from '../lib/instructor-tool/checkpoints/ecs';
 import { MODULE_CHECKPOINTS } from '../lib/instructor-tool/checkpoints/index';
@@ -120,7 +121,7 @@ let facts: CodeFacts;
  * `--help` answers before any AWS call), when the repository has the tool.
  */
 async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
-  const cliFile = path.join(root, 'lib', 'tooling', 'cli.ts');
+  const cliFile = path.join(root, 'lib', 'instructor-tool', 'cli.ts');
   if (!fs.existsSync(cliFile)) return undefined;
   type Main = (argv: string[], deps: object) => Promise<number>;
   const { main } = require(cliFile) as { main: Main };
@@ -195,7 +196,7 @@ describe('lab guides', () => {
   });
 
   test('every class module file has a guide of the same name, with a card naming the module, its code and its test', () => {
-    const moduleFiles = fs.readdirSync(path.join(root, 'lib', 'modules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    const moduleFiles = fs.readdirSync(path.join(root, 'lib', 'app', 'modules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
     const problems: string[] = [];
     const carded = new Map<string, string>();
     for (const name of moduleFiles) {
@@ -441,7 +442,7 @@ describe('lab guides in a real classroom', () => {
   });
 
   test('figures match the code: the cost table is what class-lab-admin cost computes, the scaling figures are the fleet\'s and the load generator\'s', () => {
-    const [stack] = synthesizeForCost({}).map((r) => priceStack(r, loadPrices()));
+    const [stack] = synthesizeTemplates({}).map((r) => priceStack(r, loadPrices()));
     const table = readme.tables.find((t) => t.header.some((h) => /USD per hour/i.test(h)))!;
     const perHour = table.header.findIndex((h) => /USD per hour/i.test(h));
     const rows = new Map(table.rows.map((r) => [stripInline(r.cells[0]).replace(/^shared /, ''), Number(stripInline(r.cells[perHour]))]));
@@ -454,7 +455,7 @@ describe('lab guides in a real classroom', () => {
     expect(ec2).toContain(`${LOAD_DEFAULTS.rate} requests a second for ${LOAD_DEFAULTS.burstSeconds / 60} minutes`);
     expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.trickleSeconds / 60} minutes`);
     // The AWS documentation the fleet's scaling rests on is cited where the guide gives its timings.
-    const cited = [...fs.readFileSync(path.join(root, 'lib', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
+    const cited = [...fs.readFileSync(path.join(root, 'lib', 'app', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
     expect(cited.length).toBeGreaterThanOrEqual(2);
     for (const url of cited) expect(ec2).toContain(url);
     expect(guide('instructor.md').text).not.toMatch(/30 stacks takes about 15 minutes/);
@@ -517,7 +518,7 @@ describe('the guides and the instructor tool agree', () => {
 
   test('a line of check output quoted anywhere in a guide names a real checkpoint with its real title, and a real fix text', () => {
     const byId = new Map(CHECK_MODULES.flatMap((m) => MODULE_CHECKPOINTS[m].checkpoints.map((c) => [c.id, c.title] as const)));
-    const checkpointsDir = path.join(root, 'lib', 'tooling', 'checkpoints');
+    const checkpointsDir = path.join(root, 'lib', 'instructor-tool', 'checkpoints');
     const sources = fs.readdirSync(checkpointsDir).map((f) => fs.readFileSync(path.join(checkpointsDir, f), 'utf8')).join('\n');
     const problems: string[] = [];
     let quoted = 0;
@@ -540,8 +541,8 @@ describe('the guides and the instructor tool agree', () => {
   });
 
   test('the step a checkpoint\'s fix sends the student to exists, and the commands it names are in that step', () => {
-    const dir = path.join(root, 'lib', 'tooling', 'checkpoints');
-    const files = [...fs.readdirSync(dir).map((f) => path.join('lib', 'tooling', 'checkpoints', f)), path.join('lib', 'tooling', 'check.ts')];
+    const dir = path.join(root, 'lib', 'instructor-tool', 'checkpoints');
+    const files = [...fs.readdirSync(dir).map((f) => path.join('lib', 'instructor-tool', 'checkpoints', f)), path.join('lib', 'instructor-tool', 'check', 'check.ts')];
     const problems: string[] = [];
     let references = 0;
     for (const file of files) {

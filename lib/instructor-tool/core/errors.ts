@@ -106,3 +106,10 @@ export function describeAwsError(error: unknown): ToolError {
   }
   return new ToolError(`${name}: ${message}`, EXIT.failed);
 }
+
+const NOT_FOUND = /NotFound|NoSuch|does not exist|InvalidGroup\.NotFound|InvalidNetworkInterfaceID|RepositoryNotFound|ResourceNotFound/i;
+
+/** Whether an error means the thing is already gone. */
+export function isGone(error: unknown): boolean {
+  return NOT_FOUND.test(errorName(error)) || NOT_FOUND.test((error as Error)?.message ?? '');
+}

@@ -2,13 +2,11 @@
  * `class-lab-admin cost`: what a class costs, from the synthesized templates and the dated
  * price table. Needs no AWS call and no credentials.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ToolError, UsageError } from '../core/errors';
-import { commandSettings } from '../core/command-settings';
 import { Reporter, table } from '../core/output';
 import { classTotal, DEFAULT_PRICE_FILE, loadPrices, priceStack, PriceTable, StackCost } from './pricing';
+import { synthesizeTemplates } from '../templates/synthesize';
 import { readAssembly, StackNode } from '../templates/templates';
 
 export interface CostOptions {
@@ -21,31 +19,6 @@ export interface CostOptions {
   readonly priceFile?: string;
   readonly students?: number;
   readonly hours?: number;
-}
-
-/**
- * Synthesizes ClassLabStack with the guardrails off (pricing needs templates, not checks), with
- * the settings `npx cdk synth` in `projectDir` would use: lab-settings.json there, `-c` over it.
- */
-export function synthesizeForCost(context: Record<string, string>, command = 'cost', projectDir = process.cwd()): StackNode[] {
-  // A bad setting is the same argument error (exit 2) as in every other command.
-  commandSettings(context, command, projectDir);
-  // Loaded here so `status` and `teardown` start without the CDK library.
-  const { buildClassLabApp } = require('../../app/class-lab-app') as typeof import('../../app/class-lab-app');
-  const { ConfigError } = require('../../settings/lab-config') as typeof import('../../settings/lab-config');
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-cost-'));
-  try {
-    // CDK's built-in template validation (a WebAssembly engine, seconds per synth) checks nothing pricing needs.
-    const { app } = buildClassLabApp({ context, outdir, builtinCloudFormationValidation: false }, { guardrails: false, projectDir });
-    app.synth();
-    return readAssembly(outdir);
-  } catch (error) {
-    // A setting the app rejects beyond the settings check (a combination) is still exit 2.
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/\n\s*/g, ' '), command);
-    throw error;
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
 }
 
 export interface CostReport {
@@ -131,7 +104,7 @@ export function printCost(reporter: Reporter, report: CostReport, asked: { stude
 export function runCost(reporter: Reporter, options: CostOptions): number {
   const priceFile = options.priceFile ? path.resolve(options.priceFile) : DEFAULT_PRICE_FILE;
   const prices = loadPrices(priceFile);
-  const roots = options.cdkOut ? readAssembly(path.resolve(options.cdkOut)) : synthesizeForCost(options.context, 'cost', options.projectDir);
+  const roots = options.cdkOut ? readAssembly(path.resolve(options.cdkOut)) : synthesizeTemplates(options.context, 'cost', options.projectDir);
   const report = estimate(roots, prices, priceFile, options.students, options.hours);
   reporter.document({ ok: true, ...report });
   printCost(reporter, report, options);

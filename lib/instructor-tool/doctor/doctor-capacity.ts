@@ -9,7 +9,7 @@ import { GetHostedZoneCountCommand } from '@aws-sdk/client-route-53';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { AwsClients } from '../aws/clients';
 import { increaseCommand, NEED_LABELS, QuotaSpec, QuotaTable, StackNeeds } from '../templates/capacity';
-import type { CheckResult } from './doctor';
+import type { CheckResult } from './check-result';
 import { describeAwsError, errorName } from '../core/errors';
 
 /** Check id per quota; vcpu-quota keeps the id doctor always had. */

@@ -16,18 +16,12 @@ import { Clock, formatDuration } from '../core/clock';
 import { describeAwsError, errorName, EXIT } from '../core/errors';
 import { StackNeeds, QuotaTable } from '../templates/capacity';
 import { capacityChecks, studentsHere } from './doctor-capacity';
+import { CheckResult } from './check-result';
+
+export type { CheckResult, CheckStatus } from './check-result';
 import { Reporter, table } from '../core/output';
 import { ensureEcsServiceLinkedRole } from './service-linked-role';
 import { commandSettings } from '../core/command-settings';
-
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-
-export interface CheckResult {
-  readonly id: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  readonly fix?: string;
-}
 
 /** Service Quotas code of "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", in vCPUs. */
 export const ON_DEMAND_STANDARD_VCPU_QUOTA = 'L-1216C47A';

@@ -9,10 +9,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isStudentId } from '../../settings/lab-config';
-import { parseRoster } from '../../settings/roster';
 import { AwsClients, Identity } from '../aws/clients';
-import { CheckDeps, checkStudent, resolveCheckTarget, STACK_BASE_NAME } from '../check/check';
+import { CheckDeps, checkStudent, resolveCheckTarget, STACK_BASE_NAME } from '../checkpoints/check-student';
 import { CheckModule, CHECK_MODULES, CheckResult, CheckSettings, Verdict } from '../checkpoints/checkpoint';
 import { HttpProbe } from '../checkpoints/http';
 import { MODULE_CHECKPOINTS } from '../checkpoints/index';
@@ -20,17 +18,12 @@ import { Clock } from '../core/clock';
 import { describeAwsError, EXIT, ToolError, UsageError } from '../core/errors';
 import { AccountOutcome, accountTargets, fanOut, FanOutOptions, overallExitCode } from '../aws/fan-out';
 import { Reporter } from '../core/output';
+import { RosterEntry } from '../core/roster-file';
 import { mapBounded } from '../aws/poller';
 
 export const GRADE_FORMATS = ['markdown', 'csv', 'json'] as const;
 export type GradeFormat = (typeof GRADE_FORMATS)[number];
 export const GRADE_FILES: Readonly<Record<GradeFormat, string>> = { markdown: 'grade.md', csv: 'grade.csv', json: 'grade.json' };
-
-export interface RosterEntry {
-  readonly id: string;
-  readonly account?: string;
-  readonly region?: string;
-}
 
 export interface GradeRow {
   readonly student: string;
@@ -82,21 +75,6 @@ export interface GradeDeps {
   readonly clientsFor: (region: string | undefined) => AwsClients;
   /** Grade each roster account's students in that account (every roster entry names its account). */
   readonly fanOut?: FanOutOptions;
-}
-
-/** Reads and checks a roster file with the kit's own roster rules (lib/settings/roster.ts). */
-export async function loadRoster(file: string, command = 'grade'): Promise<RosterEntry[]> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the roster ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, command);
-  }
-  const parsed = parseRoster(file, text, { isStudentId, studentIdAllowed: 'lowercase letters, digits and hyphens' });
-  if (parsed.problems.length > 0 || !parsed.roster) {
-    throw new UsageError(`roster ${parsed.problems.map((p) => `${p.where}: got ${JSON.stringify(p.value)}, expected ${p.allowed}`).join('; ')}`, command);
-  }
-  return parsed.roster.students.map((s) => ({ id: s.id, account: s.account, region: s.region }));
 }
 
 /** One student's row: the per-student work, in the credentials' account or in each account of a fan-out. */

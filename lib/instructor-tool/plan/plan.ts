@@ -3,14 +3,11 @@
  * deploys into, what the class needs (counted from the synthesized ClassLabStack) beside
  * AWS's default quotas, what exceeds them, and the quota increase commands to send.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadQuotas, needsOf, NEED_LABELS, NeedId, placements, PlacementPlan, planPlacement, QuotaTable, StackNeeds } from '../templates/capacity';
-import { synthesizeForCost } from '../cost/cost';
-import { ToolError } from '../core/errors';
+import { loadQuotas, NEED_LABELS, NeedId, placements, PlacementPlan, planPlacement, QuotaTable, StackNeeds } from '../templates/capacity';
+import { Student, studentsOf, synthesizePerStudentNeeds } from '../templates/synthesize';
 import { Reporter, table } from '../core/output';
-import { commandSettings, CommandSettings } from '../core/command-settings';
+import { commandSettings } from '../core/command-settings';
 
 export interface PlanOptions {
   /** `-c key=value` from the command line; lab-settings.json in `projectDir` fills the rest (roster included). */
@@ -36,55 +33,10 @@ export interface ClassPlan {
   readonly increases: Array<{ account?: string; region?: string; quotaCode: string; name: string; desiredValue: number; command: string }>;
 }
 
-export interface Student { readonly id: string; readonly account?: string; readonly region?: string }
 
 /** The students of the class: the roster's, or `count` unnamed students sharing one account. */
 export function classStudents(context: Record<string, string>, count = 1, command = 'plan', projectDir = process.cwd()): Student[] {
   return studentsOf(commandSettings(context, command, projectDir), count);
-}
-
-function studentsOf(settings: CommandSettings, count: number): Student[] {
-  const config = settings.config;
-  if (config.roster) return [...config.roster.students];
-  if (count === 1) return [{ id: config.student ?? 'solo' }];
-  return Array.from({ length: count }, (_, i) => ({ id: `student-${i + 1}` }));
-}
-
-/**
- * One student's needs, from the synthesized templates. Every roster student gets the same
- * settings, so one student's stack stands for all: with a roster the kit synthesizes a
- * one-entry copy of it, which keeps the roster's stack shape at a fraction of the time.
- */
-export function synthesizePerStudentNeeds(context: Record<string, string>, quotas: QuotaTable, command = 'plan', projectDir = process.cwd()): StackNeeds {
-  const settings = commandSettings(context, command, projectDir);
-  const key = JSON.stringify([settings.values, settings.config.roster?.students.length ?? 0, quotas.instanceVcpus]);
-  const cached = NEEDS_CACHE.get(key);
-  if (cached) return cached;
-  const needs = synthesizeOne(settings, quotas, command);
-  NEEDS_CACHE.set(key, needs);
-  return needs;
-}
-
-/** Synthesis takes seconds; the needs of the same settings do not change within one process. */
-const NEEDS_CACHE = new Map<string, StackNeeds>();
-
-function synthesizeOne(settings: CommandSettings, quotas: QuotaTable, command: string): StackNeeds {
-  const students = studentsOf(settings, 1);
-  let tmp: string | undefined;
-  try {
-    // The roster may come from lab-settings.json: a `-c roster=` of the one-entry copy overrides it.
-    const one = { ...settings.commandLine };
-    if (settings.config.roster) {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-plan-'));
-      one.roster = path.join(tmp, 'roster.json');
-      fs.writeFileSync(one.roster, JSON.stringify({ students: [{ id: students[0].id }] }));
-    }
-    const roots = synthesizeForCost(one, command, settings.projectDir);
-    if (roots.length !== 1) throw new ToolError(`expected one student stack to count, the assembly has ${roots.length}`);
-    return needsOf(roots[0], quotas);
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
 }
 
 export function buildPlan(perStudent: StackNeeds, students: readonly Student[], quotas: QuotaTable, fallback: { account?: string; region?: string } = {}): ClassPlan {

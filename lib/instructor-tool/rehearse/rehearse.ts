@@ -19,7 +19,7 @@ import { AwsClients } from '../aws/clients';
 import { Clock, formatDuration } from '../core/clock';
 import { EXIT, describeAwsError, errorMessage } from '../core/errors';
 import { Leftover, scanLeftovers } from '../aws/leftovers';
-import { inventory } from '../teardown/teardown';
+import { inventory } from '../aws/stack-resources';
 
 /** One ClassLabStack variant of test/integ/ (an `integ.<name>.ts` app). */
 export interface RehearsalVariant {

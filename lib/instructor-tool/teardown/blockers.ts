@@ -16,39 +16,15 @@ import { Change, ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, GetHo
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, ObjectIdentifier } from '@aws-sdk/client-s3';
 import { AwsClients } from '../aws/clients';
 import { Clock, formatDuration } from '../core/clock';
-import { errorName } from '../core/errors';
+import { errorName, isGone } from '../core/errors';
 import { withRetry } from '../aws/poller';
 import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
-
-export interface BlockerContext {
-  readonly clients: AwsClients;
-  readonly clock: Clock;
-  /** How long to wait for network interfaces that AWS releases by itself (task ENIs). */
-  readonly eniWaitMs: number;
-  readonly eniPollMs: number;
-  readonly progress: (text: string) => void;
-}
-
-/** A resource CloudFormation could not delete, as read from the stack events. */
-export interface StuckResource {
-  readonly stackId: string;
-  readonly logicalId: string;
-  readonly physicalId: string;
-  readonly type: string;
-  readonly reason: string;
-}
+import { BlockerContext, StuckResource } from './context';
 
 /** Documented batch limits: DeleteObjects 1000 keys, BatchDeleteImage 100 ids, ChangeResourceRecordSets 1000 changes (we send 100). */
 export const S3_BATCH = 1000;
 export const ECR_BATCH = 100;
 export const ROUTE53_BATCH = 100;
-
-const NOT_FOUND = /NotFound|NoSuch|does not exist|InvalidGroup\.NotFound|InvalidNetworkInterfaceID|RepositoryNotFound|ResourceNotFound/i;
-
-/** Whether an error means the thing is already gone. */
-export function isGone(error: unknown): boolean {
-  return NOT_FOUND.test(errorName(error)) || NOT_FOUND.test((error as Error)?.message ?? '');
-}
 
 async function ignoringGone<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {

@@ -16,16 +16,11 @@
  */
 import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteClusterCommand, DeleteServiceCommand, DescribeServicesCommand, ListServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { BlockerContext } from './blockers';
+import type { BlockerContext } from './context';
 import { formatDuration } from '../core/clock';
 import { errorName } from '../core/errors';
+import { serviceArnParts } from '../aws/arns';
 import { pollUntil, withRetry } from '../aws/poller';
-
-/** Cluster and service name of an ECS service ARN (arn:aws:ecs:region:account:service/<cluster>/<service>). */
-export function serviceArnParts(arn: string): { cluster?: string; service: string } {
-  const path = arn.split(':').pop()!.split('/');
-  return path.length >= 3 ? { cluster: path[1], service: path[path.length - 1] } : { service: path[path.length - 1] };
-}
 
 const SERVICE_GONE = /ServiceNotFound|ServiceNotActive|ClusterNotFound/;
 

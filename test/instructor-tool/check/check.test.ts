@@ -9,7 +9,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { SAMPLE_OBJECT_KEY as KIT_OBJECT_KEY } from '../../../lib/app/modules/s3';
 import { IMAGE_TAG_PATTERN } from '../../../lib/settings/lab-config';
 import { FIRST_IMAGE_TAG as KIT_FIRST_TAG } from '../../../lib/app/sample-app';
-import { IMAGE_TAG } from '../../../lib/instructor-tool/check/check';
+import { IMAGE_TAG } from '../../../lib/instructor-tool/checkpoints/check-student';
 import { CHECK_MODULES } from '../../../lib/instructor-tool/checkpoints/checkpoint';
 import { FIRST_IMAGE_TAG } from '../../../lib/instructor-tool/checkpoints/ecr';
 import { SAMPLE_OBJECT_KEY } from '../../../lib/instructor-tool/checkpoints/s3';

@@ -1,7 +1,8 @@
 import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteClusterCommand, DeleteServiceCommand, DescribeServicesCommand, ListServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { BlockerContext } from '../../../lib/instructor-tool/teardown/blockers';
-import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService, serviceArnParts } from '../../../lib/instructor-tool/teardown/compute-blockers';
+import { serviceArnParts } from '../../../lib/instructor-tool/aws/arns';
+import { BlockerContext } from '../../../lib/instructor-tool/teardown/context';
+import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from '../../../lib/instructor-tool/teardown/compute-blockers';
 import { aws, resetAws } from '../support/aws-mocks';
 import { awsError, testClients, VirtualClock } from '../support/harness';
 
