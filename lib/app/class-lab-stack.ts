@@ -41,6 +41,11 @@ export class ClassLabStack extends Stack {
     super(scope, id, {
       description: 'Class Lab Kit: Class 03 (EC2, Load Balancing, Auto Scaling, S3, Route 53, ECR, ECS)',
       ...props,
+      // With cdk.json's @aws-cdk/core:explicitStackTags, Tags.of(stack) tags the resources but not
+      // the stack: the instructor tool finds the kit's stacks by these tags, so they are the
+      // stack's own (the CLI sends them with the deploy; CloudFormation also gives them to every
+      // resource that takes tags, nested stacks included).
+      tags: { ...props.tags, ...kitTags(props.config) },
     });
     this.config = props.config;
     tagEverything(this, props.config);
@@ -182,8 +187,11 @@ export class ClassLabStack extends Stack {
   }
 }
 
+/** The tags the instructor tool finds a student's stack and resources by. */
+export function kitTags(config: LabConfig): Record<string, string> {
+  return { course: COURSE_TAG, student: config.student ?? SOLO_STUDENT, 'managed-by': MANAGED_BY_TAG };
+}
+
 function tagEverything(stack: Stack, config: LabConfig): void {
-  Tags.of(stack).add('course', COURSE_TAG);
-  Tags.of(stack).add('student', config.student ?? SOLO_STUDENT);
-  Tags.of(stack).add('managed-by', MANAGED_BY_TAG);
+  for (const [key, value] of Object.entries(kitTags(config))) Tags.of(stack).add(key, value);
 }
