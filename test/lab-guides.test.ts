@@ -74,7 +74,7 @@ const TERMS = [
   'AmazonEC2ContainerRegistryPowerUser', 'PowerShell', 'CloudShell', 'NoSuchBucket', 'ExpiredToken',
   'AlarmHigh', 'AlarmLow', 'IsLatest', 'SignatureDoesNotMatch', 'RepositoryNotFoundException', 'taskArn',
   'EvaluationPeriods', 'UnsupportedImageError', 'AWSServiceRoleForECS', 'EcrRepository', 'AutoScalingInstanceRefresh',
-  'UpdatePolicy', 'InProgress', 'OrganizationAccountAccessRole',
+  'UpdatePolicy', 'InProgress', 'OrganizationAccountAccessRole', 'SignInLocalDevelopmentAccess',
 ];
 /** Shellcheck codes that do not apply to guide blocks, which a student runs one by one. */
 const SHELLCHECK_EXCLUDE = [
