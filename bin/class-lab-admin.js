@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // class-lab-admin: the instructor tool of the Class Lab Kit (doctor, cost, status, teardown).
-// Runs lib/tooling/cli.ts through ts-node in its fast transpile mode (swc), like the CDK app,
+// Runs lib/instructor-tool/cli.ts through ts-node in its fast transpile mode (swc), like the CDK app,
 // so `npx class-lab-admin` and the npm scripts work without a build step.
 'use strict';
 const path = require('node:path');
@@ -10,6 +10,6 @@ require('ts-node').register({
   transpileOnly: true,
   swc: true,
 });
-require('../lib/tooling/cli')
+require('../lib/instructor-tool/cli')
   .main(process.argv.slice(2))
   .then((code) => { process.exitCode = code; });

@@ -3,7 +3,7 @@
  * pinned CDK CLI's own bootstrap template (`cdk bootstrap --show-template`, offline) without
  * its IAM roles and policies, for sandboxes that forbid creating them (AWS Academy Learner Lab).
  *
- * What stays is what a deploy as LabRole needs (lib/learner-lab.ts names it; no `-r`): the asset bucket and container
+ * What stays is what a deploy as LabRole needs (lib/class-operations/learner-lab.ts names it; no `-r`): the asset bucket and container
  * repository under their conventional names, the version parameter in SSM, the outputs, and every
  * template parameter (the CLI passes them all). Statements and outputs that name a removed role
  * go with it; any other reference to one stops the script, so a CLI upgrade that changes the

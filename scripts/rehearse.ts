@@ -1,14 +1,14 @@
 /**
  * `npm run rehearse [-- --learner-lab]`: deploys the ClassLabStack variants of test/integ/ in the
  * account of the current AWS credentials, checks them, destroys them and prints a report
- * (lib/tooling/rehearse.ts). Exit 0: all good; 1: something failed or was left; 4: no usable
+ * (lib/instructor-tool/rehearse/rehearse.ts). Exit 0: all good; 1: something failed or was left; 4: no usable
  * credentials (one line, nothing deployed).
  */
 import * as path from 'node:path';
-import { AwsClients, quietSdkEnvironment } from '../lib/tooling/aws-clients';
-import { systemClock } from '../lib/tooling/clock';
-import { EXIT } from '../lib/tooling/errors';
-import { npxCdk, runRehearse } from '../lib/tooling/rehearse';
+import { AwsClients, quietSdkEnvironment } from '../lib/instructor-tool/aws/clients';
+import { systemClock } from '../lib/instructor-tool/core/clock';
+import { EXIT } from '../lib/instructor-tool/core/errors';
+import { npxCdk, runRehearse } from '../lib/instructor-tool/rehearse/rehearse';
 
 async function main(argv: readonly string[]): Promise<number> {
   const unknown = argv.filter((a) => a !== '--learner-lab');

@@ -10,8 +10,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '../lib/config';
-import { describeSettings, parsePairs, readSettingsFile, resolveSettings, SETTINGS_FILE, unknownKeyProblems } from '../lib/settings';
+import { ConfigError } from '../lib/settings/lab-config';
+import { describeSettings, parsePairs, readSettingsFile, resolveSettings, SETTINGS_FILE, unknownKeyProblems } from '../lib/settings/sources';
 
 export function runSetup(args: readonly string[], projectDir: string, out: (line: string) => void): number {
   try {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeSettings, parsePairs, resolveSettings } from '../lib/settings';
+import { describeSettings, parsePairs, resolveSettings } from '../lib/settings/sources';
 
 const OUTDIR = 'cdk.out';
 

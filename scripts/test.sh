@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: the type-check and jest side by side, so both cores stay busy (jest runs two workers;
 # tsc is incremental, its state in node_modules/.cache). Fails if either fails. Arguments go to
-# jest: `npm test -- test/modules/s3.test.ts`.
+# jest: `npm test -- test/app/modules/s3.test.ts`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

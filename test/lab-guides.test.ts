@@ -11,7 +11,7 @@
  *   synthesized root stack, never from a list kept here.
  * - Context keys: `-c key=value` (or `--context key=value`) anywhere in code; a code span holding
  *   one camelCase word (`imageTag`) is a context key unless it is one of TERMS. Keys come from
- *   SETTINGS in lib/config.ts. The values of `-c modules=...` must be class modules.
+ *   SETTINGS in lib/settings/lab-config.ts. The values of `-c modules=...` must be class modules.
  * - Stacks: the names after `cdk deploy|destroy|synth|diff`, after `--stack-name`, and any word
  *   starting with `ClassLab`. `ClassLabStack-<your-student-id>` is the per-student stack name.
  * - npm scripts: `npm run <script>`, `npm test`, `npm start`: checked against package.json.
@@ -24,7 +24,7 @@
  *   file (`.ts`, `.md`, `.json`, `Dockerfile`, ...); `linux/arm64` is not. In code blocks,
  *   words that start with a top-level entry are paths too.
  * - Module guides carry a card: `**Module** \`ec2\`` plus links to the module file and its
- *   test. Every lib/modules/<name>.ts has lab-guides/<name>.md.
+ *   test. Every lib/app/modules/<name>.ts has lab-guides/<name>.md.
  * - Commands: shell blocks are fenced ```bash, have no `$ ` prompts and pass `bash -n`;
  *   expected output is fenced ```text. Placeholders are `<words-with-hyphens>` and each one is
  *   explained by a list item or table row starting with it, in the guide or in the README.
@@ -36,17 +36,18 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STACK_ID, stackNameFor } from '../lib/class-lab-app';
-import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/config';
-import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/modules/ec2-fleet';
-import { synthesizeForCost } from '../lib/tooling/cost';
-import { loadPrices, priceStack } from '../lib/tooling/pricing';
+import { STACK_ID, stackNameFor } from '../lib/app/class-lab-app';
+import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/settings/lab-config';
+import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/app/modules/ec2-fleet';
+import { synthesizeTemplates } from '../lib/instructor-tool/templates/synthesize';
+import { loadPrices, priceStack } from '../lib/instructor-tool/cost/pricing';
 import { LOAD_DEFAULTS } from '../scripts/load';
-import { checkLines, STACK_BASE_NAME } from '../lib/tooling/check';
-import { CHECK_MODULES, CheckModule, CheckResult, Verdict } from '../lib/tooling/checkpoints/checkpoint';
-import { ECS_GUIDE_TAGS } from '../lib/tooling/checkpoints/ecs';
-import { MODULE_CHECKPOINTS } from '../lib/tooling/checkpoints/index';
-import { ECS_SERVICE_NAME } from '../lib/tooling/service-linked-role';
+import { checkLines } from '../lib/instructor-tool/check/check';
+import { STACK_BASE_NAME } from '../lib/instructor-tool/checkpoints/check-student';
+import { CHECK_MODULES, CheckModule, CheckResult, Verdict } from '../lib/instructor-tool/checkpoints/checkpoint';
+import { ECS_GUIDE_TAGS } from '../lib/instructor-tool/checkpoints/ecs';
+import { MODULE_CHECKPOINTS } from '../lib/instructor-tool/checkpoints/index';
+import { ECS_SERVICE_NAME } from '../lib/instructor-tool/doctor/service-linked-role';
 import {
   CodeFacts, Guide, INSTRUCTOR_TOOL, Problem, cdkStackSelectors, checkCommands, checkMarkdown, checkNames, checkRuns, explainedPlaceholders,
   notesItems, outputsRead, parseGuide, profileSpecificCommands, proseWords, section, shellcheckGuides, statedMinutes, stepHeading,
@@ -82,7 +83,7 @@ const SHELLCHECK_EXCLUDE = [
 ];
 
 // Outputs: synthesize the default app with every optional output turned on. A setting that
-// adds outputs is set only when lib/config.ts has it, so the context never invents keys.
+// adds outputs is set only when lib/settings/lab-config.ts has it, so the context never invents keys.
 const OPTIONAL_OUTPUT_SETTINGS: Record<string, string> = { expiresAfterHours: '8' };
 const settingKeys = new Set(SETTINGS.map((s) => s.key));
 const outputContext = Object.fromEntries(Object.entries(OPTIONAL_OUTPUT_SETTINGS).filter(([key]) => settingKeys.has(key)));
@@ -120,7 +121,7 @@ let facts: CodeFacts;
  * `--help` answers before any AWS call), when the repository has the tool.
  */
 async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
-  const cliFile = path.join(root, 'lib', 'tooling', 'cli.ts');
+  const cliFile = path.join(root, 'lib', 'instructor-tool', 'cli.ts');
   if (!fs.existsSync(cliFile)) return undefined;
   type Main = (argv: string[], deps: object) => Promise<number>;
   const { main } = require(cliFile) as { main: Main };
@@ -143,7 +144,7 @@ async function loadInstructorTool(): Promise<CodeFacts['instructorTool']> {
   // Scripts that run the tool, and the command a script already names (`"teardown": "node bin/class-lab-admin.js teardown"`).
   const scripts = new Map<string, string | undefined>();
   for (const [name, command] of Object.entries(npmScripts)) {
-    const call = new RegExp(`(?:${INSTRUCTOR_TOOL}(?:\\.js)?|lib/tooling/cli(?:\\.ts)?)(?:\\s+([a-z][\\w-]*))?`).exec(command);
+    const call = new RegExp(`(?:${INSTRUCTOR_TOOL}(?:\\.js)?|lib/instructor-tool/cli(?:\\.ts)?)(?:\\s+([a-z][\\w-]*))?`).exec(command);
     if (call) scripts.set(name, call[1]);
   }
   const isBin = typeof packageJson.bin === 'object' && packageJson.bin !== null && INSTRUCTOR_TOOL in packageJson.bin;
@@ -195,20 +196,20 @@ describe('lab guides', () => {
   });
 
   test('every class module file has a guide of the same name, with a card naming the module, its code and its test', () => {
-    const moduleFiles = fs.readdirSync(path.join(root, 'lib', 'modules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    const moduleFiles = fs.readdirSync(path.join(root, 'lib', 'app', 'modules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
     const problems: string[] = [];
     const carded = new Map<string, string>();
     for (const name of moduleFiles) {
       const guide = guides.get(`${GUIDES_DIR}/${name}.md`);
       if (!guide) {
-        problems.push(`lib/modules/${name}.ts has no guide ${GUIDES_DIR}/${name}.md`);
+        problems.push(`lib/app/modules/${name}.ts has no guide ${GUIDES_DIR}/${name}.md`);
         continue;
       }
       const card = guide.proseLines.find((l) => /\*\*Module\*\*/.test(l.text))?.text ?? '';
       const id = /\*\*Module\*\*\s*`([^`]+)`/.exec(card)?.[1];
       if (!id) problems.push(`${guide.file}: no module card (**Module** \`<id>\`)`);
       else carded.set(id, name);
-      for (const target of [`../lib/modules/${name}.ts`, `../test/modules/${name}.test.ts`]) {
+      for (const target of [`../lib/app/modules/${name}.ts`, `../test/app/modules/${name}.test.ts`]) {
         if (!card.includes(`(${target})`)) problems.push(`${guide.file}: module card does not link ${target}`);
       }
     }
@@ -441,7 +442,7 @@ describe('lab guides in a real classroom', () => {
   });
 
   test('figures match the code: the cost table is what class-lab-admin cost computes, the scaling figures are the fleet\'s and the load generator\'s', () => {
-    const [stack] = synthesizeForCost({}).map((r) => priceStack(r, loadPrices()));
+    const [stack] = synthesizeTemplates({}).map((r) => priceStack(r, loadPrices()));
     const table = readme.tables.find((t) => t.header.some((h) => /USD per hour/i.test(h)))!;
     const perHour = table.header.findIndex((h) => /USD per hour/i.test(h));
     const rows = new Map(table.rows.map((r) => [stripInline(r.cells[0]).replace(/^shared /, ''), Number(stripInline(r.cells[perHour]))]));
@@ -454,7 +455,7 @@ describe('lab guides in a real classroom', () => {
     expect(ec2).toContain(`${LOAD_DEFAULTS.rate} requests a second for ${LOAD_DEFAULTS.burstSeconds / 60} minutes`);
     expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.trickleSeconds / 60} minutes`);
     // The AWS documentation the fleet's scaling rests on is cited where the guide gives its timings.
-    const cited = [...fs.readFileSync(path.join(root, 'lib', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
+    const cited = [...fs.readFileSync(path.join(root, 'lib', 'app', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
     expect(cited.length).toBeGreaterThanOrEqual(2);
     for (const url of cited) expect(ec2).toContain(url);
     expect(guide('instructor.md').text).not.toMatch(/30 stacks takes about 15 minutes/);
@@ -517,7 +518,7 @@ describe('the guides and the instructor tool agree', () => {
 
   test('a line of check output quoted anywhere in a guide names a real checkpoint with its real title, and a real fix text', () => {
     const byId = new Map(CHECK_MODULES.flatMap((m) => MODULE_CHECKPOINTS[m].checkpoints.map((c) => [c.id, c.title] as const)));
-    const checkpointsDir = path.join(root, 'lib', 'tooling', 'checkpoints');
+    const checkpointsDir = path.join(root, 'lib', 'instructor-tool', 'checkpoints');
     const sources = fs.readdirSync(checkpointsDir).map((f) => fs.readFileSync(path.join(checkpointsDir, f), 'utf8')).join('\n');
     const problems: string[] = [];
     let quoted = 0;
@@ -540,8 +541,8 @@ describe('the guides and the instructor tool agree', () => {
   });
 
   test('the step a checkpoint\'s fix sends the student to exists, and the commands it names are in that step', () => {
-    const dir = path.join(root, 'lib', 'tooling', 'checkpoints');
-    const files = [...fs.readdirSync(dir).map((f) => path.join('lib', 'tooling', 'checkpoints', f)), path.join('lib', 'tooling', 'check.ts')];
+    const dir = path.join(root, 'lib', 'instructor-tool', 'checkpoints');
+    const files = [...fs.readdirSync(dir).map((f) => path.join('lib', 'instructor-tool', 'checkpoints', f)), path.join('lib', 'instructor-tool', 'check', 'check.ts')];
     const problems: string[] = [];
     let references = 0;
     for (const file of files) {
@@ -685,10 +686,10 @@ describe('the guide checker catches what it is for', () => {
       'npx cdk deploy ClassLabStack -c fleetMaximum=6 -c modules=ec2,s4',
       'npx cdk destroy ClassLabStak',
       'npm run synthesize',
-      'cat lib/modules/ec2_fleet.ts',
+      'cat lib/app/modules/ec2_fleet.ts',
       '```',
       '',
-      'See [the fleet code](../lib/modules/ec2-fleets.ts) and [setup](setup.md#no-such-section).',
+      'See [the fleet code](../lib/app/modules/ec2-fleets.ts) and [setup](setup.md#no-such-section).',
     ].join('\n'));
     expect(problems.map((p) => [p.kind, p.name])).toEqual([
       ['context key', 'instanceTyp'],
@@ -697,8 +698,8 @@ describe('the guide checker catches what it is for', () => {
       ['module', 's4'],
       ['stack', 'ClassLabStak'],
       ['npm script', 'synthesize'],
-      ['path', 'lib/modules/ec2_fleet.ts'],
-      ['link', '../lib/modules/ec2-fleets.ts'],
+      ['path', 'lib/app/modules/ec2_fleet.ts'],
+      ['link', '../lib/app/modules/ec2-fleets.ts'],
       ['link', 'setup.md#no-such-section'],
     ]);
   });

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE, FLEET_USER_DATA_PATH } from '../lib/modules/ec2-fleet';
+import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE, FLEET_USER_DATA_PATH } from '../lib/app/modules/ec2-fleet';
 import { LOAD_DEFAULTS, LOAD_LIMITS, parseLoadArgs, runLoad } from '../scripts/load';
 
 /**

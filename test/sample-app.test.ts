@@ -6,7 +6,7 @@ import { format, validate, ValidationSeverity, ValidatorSettings } from 'dockerf
 import {
   dockerBuildCommand, NODE_BASE_IMAGE, SAMPLE_APP_BASE_PATH, SAMPLE_APP_DIR, SAMPLE_APP_HEALTH_PATH,
   SAMPLE_APP_LOCAL_IMAGE, SAMPLE_APP_PORT, SAMPLE_APP_USER,
-} from '../lib/sample-app';
+} from '../lib/app/sample-app';
 import { closedPort, fakeTaskMetadata, request, RunningServer, startNodeServer } from './support/node-server';
 
 const DOCKERFILE_PATH = path.join(SAMPLE_APP_DIR, 'Dockerfile');

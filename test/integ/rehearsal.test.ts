@@ -6,8 +6,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildClassLabApp } from '../../lib/class-lab-app';
-import { ACCOUNT_VARIANTS, LEARNER_LAB_VARIANT } from '../../lib/tooling/rehearse';
+import { buildClassLabApp } from '../../lib/app/class-lab-app';
+import { ACCOUNT_VARIANTS, LEARNER_LAB_VARIANT } from '../../lib/instructor-tool/rehearse/rehearse';
 import { normalizeTemplate } from '../support/synth';
 import { defineRehearsal, REHEARSALS, RehearsalVariant } from './rehearsal';
 

@@ -8,10 +8,10 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { buildClassLabApp } from '../../lib/class-lab-app';
-import { acknowledge } from '../../lib/guardrails';
-import { ClassLabStack } from '../../lib/class-lab-stack';
-import { SAMPLE_APP_HEALTH_PATH } from '../../lib/sample-app';
+import { buildClassLabApp } from '../../lib/app/class-lab-app';
+import { acknowledge } from '../../lib/guardrails/guardrails';
+import { ClassLabStack } from '../../lib/app/class-lab-stack';
+import { SAMPLE_APP_HEALTH_PATH } from '../../lib/app/sample-app';
 
 /** How long an assertion keeps polling: instances boot and pass two health checks, a task starts. */
 const SETTLE = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(30) };
@@ -30,7 +30,7 @@ export interface RehearsalVariant {
 }
 
 /**
- * The variants `npm run rehearse` deploys (lib/tooling/rehearse.ts names their apps and stacks):
+ * The variants `npm run rehearse` deploys (lib/instructor-tool/rehearse/rehearse.ts names their apps and stacks):
  * every module with one student per account, a student's stack in a shared account, and the
  * Learner Lab path (deploy and destroy as LabRole, in a Learner Lab session).
  */

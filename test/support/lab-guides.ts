@@ -234,7 +234,7 @@ function codeTexts(guide: Guide): CodeText[] {
 
 /**
  * Does this word name a path in the repository? It does when it starts with a top-level entry
- * (`lib/modules/ec2-fleet.ts`, `.github/workflows/ci.yml`), or, in a code span, when it looks
+ * (`lib/app/modules/ec2-fleet.ts`, `.github/workflows/ci.yml`), or, in a code span, when it looks
  * like a folder or source file or starts with a near miss of a top-level entry.
  */
 function repoPathLike(word: string, facts: CodeFacts, span: boolean): string | undefined {

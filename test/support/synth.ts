@@ -1,7 +1,7 @@
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BuildOptions, buildClassLabApp } from '../../lib/class-lab-app';
-import { ClassLabStack } from '../../lib/class-lab-stack';
+import { BuildOptions, buildClassLabApp } from '../../lib/app/class-lab-app';
+import { ClassLabStack } from '../../lib/app/class-lab-stack';
 
 
 export interface SynthesizedLab {

@@ -1,0 +1,79 @@
+import { synthLab } from '../support/synth';
+
+/**
+ * Nothing the kit creates outlives `cdk destroy`: every Lambda function of every template
+ * (CDK's own custom-resource providers included) logs to a log group its own stack owns and
+ * deletes, and the log group is deleted only after everything that invokes the function.
+ */
+const VARIANTS: Record<string, Record<string, string>> = {
+  default: {},
+  student: { student: 'ana' },
+  'learner-lab': { sandbox: 'learner-lab', expiresAfterHours: '4' },
+  imageTag: { imageTag: 'v1' },
+  expiring: { expiresAfterHours: '4' },
+};
+
+type Resource = { Type: string; Properties?: any; DependsOn?: string | string[]; DeletionPolicy?: string };
+
+/** Logical ids a resource refers to (Ref, Fn::GetAtt, DependsOn): CloudFormation deletes it before them. */
+function references(resource: Resource): Set<string> {
+  const found = new Set<string>([resource.DependsOn ?? []].flat());
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+        else if (key === 'Fn::GetAtt') found.add(Array.isArray(inner) ? inner[0] : String(inner).split('.')[0]);
+        else walk(inner);
+      }
+    }
+  };
+  walk(resource.Properties);
+  return found;
+}
+
+function dependsOn(resources: Record<string, Resource>, from: string, to: string, seen = new Set<string>()): boolean {
+  if (seen.has(from)) return false;
+  seen.add(from);
+  const direct = resources[from] ? references(resources[from]) : new Set<string>();
+  return direct.has(to) || [...direct].some((next) => dependsOn(resources, next, to, seen));
+}
+
+describe.each(Object.entries(VARIANTS))('owned log groups: %s', (_name, context) => {
+  const lab = synthLab(context, { guardrails: false });
+  const templates = [...lab.allTemplates().entries()];
+  const functions = templates.flatMap(([path, t]) => Object.entries<Resource>(t.Resources ?? {})
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id, r]) => ({ path, template: t, id, fn: r })));
+
+  test('the kit synthesizes Lambda functions here (the S3 auto-delete provider at least)', () => {
+    expect(functions.length).toBeGreaterThan(0);
+  });
+
+  test('every function logs to a log group of its own template that the stack deletes', () => {
+    for (const { path, template, id, fn } of functions) {
+      const ref = fn.Properties?.LoggingConfig?.LogGroup?.Ref;
+      expect({ path, id, ref: typeof ref }).toEqual({ path, id, ref: 'string' });
+      const logGroup = template.Resources[ref] as Resource;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.DeletionPolicy).toBe('Delete');
+      // A name under aws/ would be refused by Lambda; CloudFormation names it instead.
+      expect(logGroup.Properties?.LogGroupName).toBeUndefined();
+    }
+  });
+
+  test('whatever invokes a function (its custom resources) is deleted before the log group', () => {
+    let checked = 0;
+    for (const { template, id, fn } of functions) {
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      const resources = template.Resources as Record<string, Resource>;
+      const invokers = Object.entries(resources).filter(([, r]) => references({ Type: r.Type, Properties: r.Properties?.ServiceToken ?? null }).has(id));
+      for (const [invoker] of invokers) {
+        expect({ invoker, deletedBeforeLogGroup: dependsOn(resources, invoker, logGroupId) }).toEqual({ invoker, deletedBeforeLogGroup: true });
+        checked++;
+      }
+      // The function itself goes before its log group too.
+      expect(dependsOn(resources, id, logGroupId)).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

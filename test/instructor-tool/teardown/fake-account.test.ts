@@ -1,0 +1,263 @@
+/**
+ * Teardown end to end in a fake account deployed from the kit's own synthesized templates
+ * (see support/fake-account.ts): each variant tears down to nothing with exit 0, and each
+ * blocker the kit meets ends gone or with the exact leftover named.
+ */
+import { CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
+import { synthLab, SynthesizedLab } from '../../support/synth';
+import { DeployedTemplate, FakeAccount, isModelled, Scenario } from '../support/fake-account';
+import { runCli, VirtualClock } from '../support/harness';
+
+const VARIANTS: Record<string, Record<string, string>> = {
+  default: {},
+  student: { student: 'ana' },
+  'learner-lab': { sandbox: 'learner-lab', expiresAfterHours: '4' },
+  imageTag: { imageTag: 'v1' },
+};
+const labs = new Map<string, SynthesizedLab>();
+const labOf = (variant: string) => {
+  if (!labs.has(variant)) labs.set(variant, synthLab(VARIANTS[variant], { guardrails: false }));
+  return labs.get(variant)!;
+};
+
+/** A stack's template and, keyed by their logical id in it, its nested stacks' templates. */
+function deployedTemplate(lab: SynthesizedLab, stack: Stack, transform: (t: Record<string, any>) => Record<string, any> = (t) => t): DeployedTemplate {
+  const nested: Record<string, DeployedTemplate> = {};
+  for (const child of stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c) && c.nestedStackParent === stack)) {
+    const resource = child.nestedStackResource as CfnElement;
+    nested[stack.resolve(resource.logicalId)] = deployedTemplate(lab, child, transform);
+  }
+  return { template: transform(JSON.parse(JSON.stringify(lab.template(stack).toJSON()))), nested };
+}
+
+let clock: VirtualClock;
+let fake: FakeAccount | undefined;
+
+function deploy(variant: string, scenario: Scenario = {}, transform?: (t: Record<string, any>) => Record<string, any>): FakeAccount {
+  fake?.restore();
+  clock = new VirtualClock();
+  fake = new FakeAccount(clock, scenario);
+  const lab = labOf(variant);
+  for (const stack of lab.stacks) fake.deploy(stack.stackName, deployedTemplate(lab, stack, transform), stack.tags.tagValues());
+  return fake;
+}
+
+// Synthesis (once per variant for this file) is the slow part; the teardowns run on virtual time.
+jest.setTimeout(120_000);
+beforeAll(() => Object.keys(VARIANTS).forEach(labOf));
+
+const teardown = (...extra: string[]) => runCli(['teardown', '--all', '--delete', '--yes', '--json', ...extra], { clock });
+
+afterAll(() => fake?.restore());
+
+describe('the fake account models every resource type the kit synthesizes', () => {
+  test.each(Object.keys(VARIANTS))('%s: no type without a model (a new module must add one)', (variant) => {
+    const types = new Set([...labOf(variant).allTemplates().values()].flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => r.Type as string)));
+    expect([...types].filter((t) => !isModelled(t))).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(VARIANTS))('teardown of the %s variant in the fake account', (variant) => {
+  test('ends with nothing left, exit 0, after waiting out the draining interfaces', async () => {
+    const account = deploy(variant);
+    expect(account.remaining().length).toBeGreaterThan(0);
+    const run = await teardown();
+    expect({ code: run.code, outcomes: run.code === 0 ? [] : run.json().outcomes.map((o: any) => [o.result, o.reason, o.stuck, o.cleared, o.retained]), remaining: account.remaining() }).toEqual({ code: 0, outcomes: [], remaining: [] });
+    expect(run.json()).toMatchObject({ ok: true, exitCode: 0 });
+    // Every wait slept: no describe loop without a pause.
+    const describes = account.calls.filter((c) => c === 'EC2.DescribeNetworkInterfaces').length;
+    expect(describes).toBeLessThan(clock.sleeps.length + 5);
+  });
+});
+
+describe('each blocker in the fake account', () => {
+  test('interfaces that drain slowly: the gateway attachment and security groups fail first, the retry after the wait succeeds', async () => {
+    const account = deploy('default', { drainMinutes: 6 });
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    const outcome = run.json().outcomes[0];
+    expect(outcome.attempts).toBeGreaterThanOrEqual(2);
+    expect(outcome.stuck.map((s: any) => s.type)).toEqual(expect.arrayContaining(['AWS::EC2::VPCGatewayAttachment']));
+    expect(outcome.stuck.find((s: any) => s.type === 'AWS::EC2::VPCGatewayAttachment').reason).toContain('has some mapped public address(es)');
+    expect(outcome.cleared.join('\n')).toMatch(/no public addresses left in vpc-/);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('a failed bucket auto-delete: the tool empties the bucket (every version, page by page) and the stack goes; exit 0', async () => {
+    const account = deploy('default', { autoDeleteFails: true, objectVersions: 7 });
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((s: any) => s.type)).toContain('Custom::S3AutoDeleteObjects');
+    expect(outcome.cleared.join('\n')).toMatch(/emptied bucket .* \(6 object version\(s\), 1 delete marker\(s\)\) \(its auto-delete custom resource failed\)/);
+    expect(account.calls.filter((c) => c === 'S3.ListObjectVersions').length).toBeGreaterThanOrEqual(4);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('objects S3 refuses to delete (Errors inside a 200): never "done"; the bucket is a billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { autoDeleteFails: true, objectsThatFail: 1 });
+    const run = await teardown('--timeout', '60');
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    const bucket = account.remaining().find((r) => r.startsWith('bucket '))!.slice('bucket '.length);
+    expect(doc.leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'bucket', id: bucket, billable: true, command: expect.stringContaining(`aws s3 rb --force s3://${bucket}`) }),
+    ]));
+    expect(doc.outcomes[0].cleared.join('\n')).toContain('could not delete 1 object(s)');
+  });
+
+  test('extra records in the zone (one weighted, so paging needs StartRecordIdentifier): deleted, then the zone goes; exit 0', async () => {
+    const account = deploy('default', { extraRecords: 5 });
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted 5 record\(s\) from hosted zone/);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('an ECS service CloudFormation cannot stabilize: the tool scales it to 0, force-deletes it, waits for its tasks to drain; the retry deletes cluster and stack, exit 0', async () => {
+    const account = deploy('default', { serviceDeleteFails: true });
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((s: any) => s.type)).toContain('AWS::ECS::Service');
+    expect(outcome.cleared.join('\n')).toMatch(/deleted ECS service app\w+ \(scaled to 0, force delete; \d+m\d+s\)/);
+    expect(account.calls).toEqual(expect.arrayContaining(['ECS.UpdateService', 'ECS.DeleteService']));
+  });
+
+  test('an Auto Scaling group with a scaling activity in progress: force-deleted (its instances terminated), the retry deletes the stack; exit 0', async () => {
+    const account = deploy('default', { asgDeleteFails: true });
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted Auto Scaling group asg-\w+ and its instances \(force delete; 2m\d\ds\)/);
+  });
+
+  test('an ECS service retained and not deletable (DeleteService denied): the cluster that holds it and the service are billable leftovers named with their commands, exit 1', async () => {
+    const account = deploy('default', { serviceDeleteFails: true, denied: ['DeleteService'] });
+    const service = [...account.services.keys()][0];
+    const cluster = account.services.get(service)!.cluster;
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1 });
+    expect(doc.leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'ecs-service', id: service, billable: true, command: `aws ecs delete-service --force --cluster ${cluster} --service ${service.split('/').pop()}` }),
+      expect.objectContaining({ kind: 'ecs-cluster', id: cluster, billable: true, command: `aws ecs delete-cluster --cluster ${cluster}` }),
+    ]));
+    // The forced delete skipped the cluster (ClusterContainsServicesException) as well as the service; both were tried.
+    expect(doc.outcomes[0].retained.map((r: any) => r.type)).toEqual(expect.arrayContaining(['AWS::ECS::Service', 'AWS::ECS::Cluster']));
+    expect(account.calls).toContain('ECS.DeleteCluster');
+    expect(account.remaining()).toEqual(expect.arrayContaining([`ECS service ${service} ACTIVE`, `ECS cluster ${cluster}`]));
+  });
+
+  test('an Auto Scaling group retained (CloudFormation keeps failing, DeleteAutoScalingGroup denied): named as a billable leftover with its force-delete command, exit 1', async () => {
+    const account = deploy('default', { asgDeleteFails: true, denied: ['DeleteAutoScalingGroup'] });
+    const group = [...account.asgs.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    expect(run.json().leftovers.solo).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'auto-scaling-group', id: group, billable: true, command: `aws autoscaling delete-auto-scaling-group --force-delete --auto-scaling-group-name ${group}` }),
+    ]));
+    expect(account.remaining()).toContain(`Auto Scaling group ${group}`);
+  });
+
+  // A stack deployed before the repository had EmptyOnDelete: CloudFormation fails on the images.
+  const withoutEmptyOnDelete = (t: Record<string, any>) => {
+    for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::ECR::Repository') delete r.Properties.EmptyOnDelete;
+    return t;
+  };
+
+  test('images ECR refuses to delete (failures inside a 200 from BatchDeleteImage): never "cleared"; the forced delete skips the repository and the sweep deletes it with force, exit 0', async () => {
+    const account = deploy('default', { imagesThatFail: 1 }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((x: any) => x.type)).toContain('AWS::ECR::Repository');
+    expect(outcome.cleared.join('\n')).toContain(`could not delete 1 image(s) from repository ${repo}`);
+    expect(outcome.cleared.join('\n')).not.toMatch(new RegExp(`deleted \\d+ image\\(s\\) from( repository)? ${repo}`));
+    expect(outcome.retained).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'AWS::ECR::Repository', physicalId: repo, swept: true })]));
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+  });
+
+  test('images ECR refuses to delete and DeleteRepository denied: the repository is the billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { imagesThatFail: 1, denied: ['DeleteRepository'] }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1 });
+    expect(doc.leftovers.solo.filter((l: any) => l.billable)).toEqual([
+      expect.objectContaining({ kind: 'ecr-repository', id: repo, command: `aws ecr delete-repository --force --repository-name ${repo}` }),
+    ]);
+    expect(account.remaining()).toEqual([`repository ${repo}`]);
+  });
+
+  test('AccessDenied on DeleteObjects after a failed auto-delete: the bucket cannot be emptied; it is the billable leftover named with its command, exit 1', async () => {
+    const account = deploy('default', { autoDeleteFails: true, denied: ['DeleteObjects'] });
+    const bucket = [...account.buckets.keys()][0];
+    const run = await teardown();
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc.outcomes[0].cleared.join('\n')).toMatch(/could not clear: access denied/);
+    expect(doc.leftovers.solo.filter((l: any) => l.billable)).toEqual([
+      expect.objectContaining({ kind: 'bucket', id: bucket, command: expect.stringContaining(`aws s3 rb --force s3://${bucket}`) }),
+    ]);
+    expect(account.remaining()).toEqual([`bucket ${bucket}`]);
+  });
+
+  test('AccessDenied when checking a leftover (HeadBucket): "cannot tell" is never "gone"; the bucket is named as unverified, exit 1', async () => {
+    const account = deploy('default', { denied: ['HeadBucket'] });
+    const bucket = [...account.buckets.keys()][0];
+    const run = await teardown();
+    expect(account.remaining()).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.json().leftovers.solo).toEqual([
+      expect.objectContaining({ kind: 'bucket', id: bucket, billable: true, unverified: expect.stringMatching(/access denied/i) }),
+    ]);
+  });
+
+  test('a function without an owned log group (a stack deployed before the kit gave it one): Lambda creates /aws/lambda/<name>, teardown deletes it', async () => {
+    const stripOwnedLogGroups = (t: Record<string, any>) => {
+      for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::Lambda::Function') delete r.Properties.LoggingConfig;
+      return t;
+    };
+    const account = deploy('default', {}, stripOwnedLogGroups);
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted log group \/aws\/lambda\/\S+ that Lambda created for/);
+    expect(account.remaining()).toEqual([]);
+  });
+});
+
+describe('partial teardown and its re-run', () => {
+  test('credentials that expire mid-run: exit 4, nothing called "gone"; the re-run with fresh credentials finishes, exit 0', async () => {
+    const account = deploy('student', { credentialsExpireAt: Date.parse('2026-03-02T09:01:30Z') });
+    const first = await teardown();
+    expect(first.code).toBe(4);
+    expect(first.json()).toMatchObject({ ok: false, exitCode: 4 });
+    expect(account.remaining().length).toBeGreaterThan(0);
+    (account as any).scenario = { ...(account as any).scenario, credentialsExpireAt: undefined };
+    const again = await teardown();
+    expect(again.code).toBe(0);
+    expect(account.remaining()).toEqual([]);
+  });
+
+  test('a nested stack left without its root (ParentId still set) is found by a re-run and deleted', async () => {
+    const account = deploy('default');
+    const root = account.stacks.find((s) => !s.parentId)!;
+    const orphan = [...root.nested.values()].find((s) => s.name.includes('S3'))!;
+    // As a RetainResources delete of the root leaves it: the root and its other nested stacks are
+    // gone with everything they held; the retained nested stack is not (ParentId still set).
+    for (const s of account.stacks) if (s !== orphan) account.purge(s);
+    orphan.status = 'DELETE_FAILED';
+    const bucket = [...orphan.resources.values()].find((r) => r.type === 'AWS::S3::Bucket')!.physicalId;
+    const run = await teardown();
+    expect(run.json().plan).toEqual([expect.objectContaining({ stack: orphan.name, orphan: true })]);
+    expect(run.json().outcomes).toEqual([expect.objectContaining({ stack: orphan.name, result: 'deleted' })]);
+    expect(orphan.status).toBe('DELETE_COMPLETE');
+    expect(account.remaining()).not.toContain(`bucket ${bucket}`);
+    // Nothing is left, so the re-run's verdict is exit 0.
+    expect(account.remaining()).toEqual([]);
+    expect(run.json()).toMatchObject({ ok: true, exitCode: 0 });
+    expect(run.code).toBe(0);
+  });
+});
