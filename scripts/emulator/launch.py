@@ -1,0 +1,68 @@
+"""Starts moto_server on loopback with the Class Lab Kit's emulator patches (patches.py).
+
+    python3 scripts/emulator/launch.py --port 5123
+
+Refuses any address but loopback, and refuses (and reports on stderr) any connection the server
+itself tries to open outside loopback.
+"""
+from typing import Any
+import argparse
+import os
+import socket
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+GUARD_PREFIX = "class-lab-emulator: refused a connection outside loopback:"
+
+
+def is_loopback(host: Any) -> bool:  # type: ignore[name-defined]
+    return isinstance(host, str) and (host in LOOPBACK or host.startswith("127."))
+
+
+def guard_network() -> None:
+    """Every outbound connection of the server must stay on loopback."""
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+
+    def check(address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if self_family_is_unix(address):
+            return
+        if not is_loopback(host):
+            print(f"{GUARD_PREFIX} {address}", file=sys.stderr, flush=True)
+            raise ConnectionRefusedError(f"class-lab-emulator: no connection outside loopback ({address})")
+
+    def self_family_is_unix(address: object) -> bool:
+        return isinstance(address, (str, bytes))
+
+    def connect(self: socket.socket, address: object) -> None:
+        check(address)
+        return original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        check(address)
+        return original_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", "-p", type=int, required=True)
+    parser.add_argument("--host", "-H", default="127.0.0.1")
+    args = parser.parse_args()
+    if args.host not in LOOPBACK:
+        parser.error(f"--host must be loopback (127.0.0.1, localhost or ::1), got {args.host}")
+    guard_network()
+    import patches
+    applied = patches.apply_all()
+    print(f"class-lab-emulator: moto with {len(applied)} patches ({', '.join(applied)}) on http://localhost:{args.port}", file=sys.stderr, flush=True)
+    from moto import server
+    server.main(["-H", args.host, "-p", str(args.port)])
+
+
+if __name__ == "__main__":
+    main()
