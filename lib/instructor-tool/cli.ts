@@ -24,8 +24,6 @@ import { PLAN } from './plan/command';
 import { STATUS } from './status/command';
 import { TEARDOWN } from './teardown/command';
 
-export { CLI_NAME };
-
 /** In the order `--help` lists them. */
 const COMMANDS: readonly Command[] = [DOCTOR, COST, PLAN, STATUS, TEARDOWN, CHECK, GRADE];
 

@@ -6,11 +6,11 @@
  * and what is allowed, before any template is written and before any AWS call.
  */
 import * as fs from 'node:fs';
-import { parseRoster as parseRosterText, Roster, ROSTER_MAX_STUDENTS, RosterStudent } from './roster';
+import { parseRoster as parseRosterText, Roster, RosterStudent } from './roster';
 import {
   CLASS_MODULES, ClassModule, INSTANCE_FAMILIES, INSTANCE_SIZES, FLEET_LIMIT, STUDENT_ID_MAX_LENGTH, EXPIRY_MAX_HOURS, SANDBOXES, Sandbox, LEARNER_LAB, PRIVATE_ZONE_DOMAIN, SOLO_ZONE_LABEL, ZONE_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, IMAGE_TAG_PATTERN, fargateMemoryChoices, AppTaskSize, FleetSize, LabConfig, LabZone, MODULE_SETTINGS,
 } from './settings-table';
-import { ConfigEnvironment, ConfigError, ContextReader, Problems, allowedFor, isGiven, readString, parseWholeNumber } from './values';
+import { ConfigEnvironment, ContextReader, Problems, allowedFor, isGiven, readString, parseWholeNumber } from './values';
 
 export * from './settings-table';
 export { ConfigError, shown, SHOWN_VALUE_MAX_LENGTH } from './values';

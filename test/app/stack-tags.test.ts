@@ -5,11 +5,11 @@
  * only the resources, so the stack's own tags must come from its props. `cdk deploy` sends the
  * manifest's `tags` with the stack.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KIT_TAGS } from '../../lib/instructor-tool/aws/stacks';
-import { REPO_ROOT, repoCdkJson, scratchProject } from '../support/project';
+import { cdkSynth } from '../support/cdk-cli';
+import { repoCdkJson, scratchProject } from '../support/project';
 
 test('cdk.json turns explicit stack tags on (the reason the stack needs tags of its own)', () => {
   expect(repoCdkJson().context['@aws-cdk/core:explicitStackTags']).toBe(true);
@@ -17,13 +17,7 @@ test('cdk.json turns explicit stack tags on (the reason the stack needs tags of 
 
 test('the CLI manifest gives the student stack the kit tags and the student', () => {
   const project = scratchProject();
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
-  delete env.CDK_DEFAULT_ACCOUNT;
-  delete env.CDK_DEFAULT_REGION;
-  const result = spawnSync(process.execPath, [
-    path.join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet', '--no-notices', '--no-version-reporting',
-    '-o', project.outdir, 'ClassLabStack', '-c', 'student=ana', '-c', 'modules=s3',
-  ], { cwd: project.dir, encoding: 'utf8', env, timeout: 180_000 });
+  const result = cdkSynth(project.dir, ['-o', project.outdir, 'ClassLabStack', '-c', 'student=ana', '-c', 'modules=s3']);
   expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
   const manifest = JSON.parse(fs.readFileSync(path.join(project.outdir, 'manifest.json'), 'utf8'));
   const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string; tags?: Record<string, string> } }>)

@@ -4,7 +4,6 @@
  * nothing written (no template, no cdk.context.json, the settings file untouched). Most cases
  * run the app's entry point in-process; a few go through the real `cdk synth`, offline.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,7 +12,8 @@ import { synthesizeClassLab } from '../../lib/app/class-lab-app';
 import { SETTINGS } from '../../lib/settings/lab-config';
 import { ROSTER_MAX_STUDENTS } from '../../lib/settings/roster';
 import { SETTINGS_FILE } from '../../lib/settings/sources';
-import { REPO_ROOT, scratchProject } from '../support/project';
+import { cdkSynth } from '../support/cdk-cli';
+import { scratchProject } from '../support/project';
 
 type Source = 'c' | 'file' | 'cdk.json';
 interface BadCase {
@@ -190,14 +190,6 @@ describe('a guardrail finding after the settings passed', () => {
     expect(nested).toEqual([expect.stringMatching(/Ec2Fleet/)]);
   });
 });
-
-/** The real CDK CLI, offline: no credentials, no metadata service, no notices or telemetry. */
-function cdkSynth(dir: string, args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
-  delete env.CDK_DEFAULT_ACCOUNT;
-  delete env.CDK_DEFAULT_REGION;
-  return spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet', '--no-notices', '--no-version-reporting', ...args], { cwd: dir, encoding: 'utf8', env, timeout: 180_000 });
-}
 
 describe('a representative few through the real `cdk synth`, offline', () => {
   const subset = ['module=ec2', 'allowedCidr 10.0.0.0/08', 'student as a list', 'publicZoneId with modules=ec2', 'roster= (an unset shell variable)'];

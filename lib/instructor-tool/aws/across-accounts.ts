@@ -6,10 +6,8 @@
  */
 import { AwsClients } from './clients';
 import { AccountOutcome, AccountTarget, fanOut, FanOutOptions, overallExitCode } from './fan-out';
+import { CLI_NAME } from '../core/arguments';
 import { Io, Reporter, table } from '../core/output';
-
-// Spelled out: cli.ts imports this file.
-const CLI_NAME_TEXT = 'class-lab-admin';
 
 /** One command run in one account: its exit code and what it printed. */
 export interface AccountRun {
@@ -39,12 +37,12 @@ export async function runInEveryAccount(
   io: Io, json: boolean, command: string, targets: readonly AccountTarget[], options: FanOutOptions,
   run: (reporter: Reporter, clients: AwsClients, target: AccountTarget) => Promise<number>,
 ): Promise<number> {
-  io.stderr(`${CLI_NAME_TEXT} ${command}: ${targets.length} account(s), ${Math.min(options.concurrency, targets.length)} at a time...`);
+  io.stderr(`${CLI_NAME} ${command}: ${targets.length} account(s), ${Math.min(options.concurrency, targets.length)} at a time...`);
   const outcomes = await fanOut(targets, async (clients, target) => {
     const accountIo = new AccountIo(io, label(target));
     const exitCode = await run(new Reporter(accountIo, json), clients, target);
     return { exitCode, stdout: accountIo.out } satisfies AccountRun;
-  }, options, (failed) => io.stderr(`${CLI_NAME_TEXT} ${command}: account ${label(failed)} (${failed.students.join(', ')}): ${failed.error}`));
+  }, options, (failed) => io.stderr(`${CLI_NAME} ${command}: account ${label(failed)} (${failed.students.join(', ')}): ${failed.error}`));
 
   const exitCode = Math.max(overallExitCode(outcomes), ...outcomes.map((o) => o.value?.exitCode ?? 0));
   const failed = outcomes.filter((o) => !o.ok || o.value!.exitCode !== 0);

@@ -24,9 +24,6 @@ import { withRetry } from './poller';
 import { KIT_TAGS } from './stacks';
 import { BILLABLE, deleteCommand, Leftover, RecordedResource, Candidate, candidatesFromRecord, candidateFromArn } from './leftover-kinds';
 
-export { BILLABLE, candidateFromArn, candidatesFromRecord, deleteCommand, kindOfType, lambdaLogGroup } from './leftover-kinds';
-export type { Leftover, LeftoverKind, RecordedResource } from './leftover-kinds';
-
 /** Calls a paged EC2 describe until its NextToken runs out. */
 async function pages<T extends { NextToken?: string }>(clock: Clock, call: (token: string | undefined) => Promise<T>, each: (page: T) => void): Promise<void> {
   let token: string | undefined;

@@ -15,7 +15,7 @@ import { CheckModule, CHECK_MODULES, CheckResult, CheckSettings, Verdict } from 
 import { HttpProbe } from '../checkpoints/http';
 import { MODULE_CHECKPOINTS } from '../checkpoints/index';
 import { Clock } from '../core/clock';
-import { describeAwsError, EXIT, ToolError, UsageError } from '../core/errors';
+import { describeAwsError, EXIT, ToolError } from '../core/errors';
 import { AccountOutcome, accountTargets, fanOut, FanOutOptions, overallExitCode } from '../aws/fan-out';
 import { Reporter } from '../core/output';
 import { RosterEntry } from '../core/roster-file';

@@ -18,7 +18,8 @@ import { spawn } from 'node:child_process';
 import { AwsClients } from '../aws/clients';
 import { Clock, formatDuration } from '../core/clock';
 import { EXIT, describeAwsError, errorMessage } from '../core/errors';
-import { Leftover, scanLeftovers } from '../aws/leftovers';
+import { Leftover } from '../aws/leftover-kinds';
+import { scanLeftovers } from '../aws/leftovers';
 import { inventory } from '../aws/stack-resources';
 
 /** One ClassLabStack variant of test/integ/ (an `integ.<name>.ts` app). */

@@ -14,9 +14,8 @@ import { BatchDeleteImageCommand, DeleteRepositoryCommand, ImageIdentifier, List
 import { DeleteLoadBalancerCommand, DeleteTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Change, ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, ObjectIdentifier } from '@aws-sdk/client-s3';
-import { AwsClients } from '../aws/clients';
-import { Clock, formatDuration } from '../core/clock';
-import { errorName, isGone } from '../core/errors';
+import { formatDuration } from '../core/clock';
+import { isGone } from '../core/errors';
 import { withRetry } from '../aws/poller';
 import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
 import { BlockerContext, StuckResource } from './context';

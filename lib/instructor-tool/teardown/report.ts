@@ -1,5 +1,5 @@
 /** What teardown prints: the plan before, the outcomes and leftovers after. */
-import { deleteCommand, kindOfType, Leftover } from '../aws/leftovers';
+import { deleteCommand, kindOfType, Leftover } from '../aws/leftover-kinds';
 import { KitStack } from '../aws/stacks';
 import { NESTED_STACK, StackResourceRecord } from '../aws/stack-resources';
 import { formatDuration } from '../core/clock';

@@ -5,7 +5,7 @@
 import { DescribeStackEventsCommand, StackEvent } from '@aws-sdk/client-cloudformation';
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsClients } from '../aws/clients';
-import { lambdaLogGroup } from '../aws/leftovers';
+import { lambdaLogGroup } from '../aws/leftover-kinds';
 import { withRetry } from '../aws/poller';
 import { NESTED_STACK, StackResourceRecord } from '../aws/stack-resources';
 import { Clock } from '../core/clock';

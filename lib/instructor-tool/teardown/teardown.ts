@@ -13,7 +13,8 @@
  * skipped), ./report.ts (what is printed); ../aws/leftovers.ts scans for what is left.
  */
 import { AwsClients } from '../aws/clients';
-import { Leftover, scanLeftovers, taggedStudents } from '../aws/leftovers';
+import { Leftover } from '../aws/leftover-kinds';
+import { scanLeftovers, taggedStudents } from '../aws/leftovers';
 import { mapBounded } from '../aws/poller';
 import { inventory } from '../aws/stack-resources';
 import { listKitStacks, listOrphanedStacks, selectStacks } from '../aws/stacks';

@@ -1,6 +1,7 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeClustersCommand, DescribeServicesCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { BILLABLE, candidateFromArn, candidatesFromRecord, deleteCommand, scanLeftovers } from '../../../lib/instructor-tool/aws/leftovers';
+import { BILLABLE, candidateFromArn, candidatesFromRecord, deleteCommand } from '../../../lib/instructor-tool/aws/leftover-kinds';
+import { scanLeftovers } from '../../../lib/instructor-tool/aws/leftovers';
 import { KIT_TAGS } from '../../../lib/instructor-tool/aws/stacks';
 import { aws, resetAws } from '../support/aws-mocks';
 import { testClients, VirtualClock } from '../support/harness';
