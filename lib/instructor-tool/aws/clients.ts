@@ -133,6 +133,11 @@ export class AwsClients {
     return new AwsClients({ region: region ?? this.target.region }, { ...this.settings, credentials: provider });
   }
 
+  /** The same credentials (profile, or assumed role's session) in another Region. */
+  inRegion(region: string): AwsClients {
+    return region === this.target.region ? this : new AwsClients({ ...this.target, region }, this.settings);
+  }
+
   /** Who the credentials belong to (STS GetCallerIdentity needs no permission). */
   async identity(): Promise<Identity> {
     await this.region();
