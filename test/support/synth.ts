@@ -2,6 +2,7 @@ import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BuildOptions, buildClassLabApp } from '../../lib/app/class-lab-app';
 import { ClassLabStack } from '../../lib/app/class-lab-stack';
+import { cliContext } from './cli-context';
 
 
 export interface SynthesizedLab {
@@ -28,13 +29,17 @@ const cache = new Map<string, SynthesizedLab>();
  * test file's first synth 21.6 s with it, 0.8 s without, on a busy 2-core machine). The default
  * app's tests keep every check. Stacks are environment-agnostic
  * unless a roster gives an account or region.
+ *
+ * `context` is the settings as `-c key=value`; the app gets them on top of cdk.json's context and
+ * the CLI's own keys, exactly as `npx cdk synth` hands them over (test/support/cli-context.ts), so
+ * every feature flag a student's deploy has is in force here too.
  */
 export function synthLab(context: Record<string, string> = {}, options: BuildOptions = {}): SynthesizedLab {
   const key = JSON.stringify([context, options]);
   const cached = cache.get(key);
   if (cached) return cached;
   const builtinCloudFormationValidation = options.guardrails ?? true;
-  const built = buildClassLabApp({ context, builtinCloudFormationValidation }, options);
+  const built = buildClassLabApp({ context: cliContext(context), builtinCloudFormationValidation }, options);
   const { app, stacks } = built;
   app.synth();
   const templates = new Map<string, Template>();
