@@ -83,3 +83,20 @@ export function resourcesOfType(lab: SynthesizedLab, type: string): Array<Record
     Object.values<Record<string, any>>(t.Resources ?? {}).filter((r) => r.Type === type),
   );
 }
+
+/** CDK's own metadata on a resource: the construct path and asset locations, which restate the tree. */
+const CDK_METADATA_KEY = /^aws:(cdk:path|asset:)/;
+
+/**
+ * A template for a snapshot: asset hashes normalized, and CDK's construct-path and asset metadata
+ * dropped (the CLI turns them on; they repeat the construct tree and would bury real changes).
+ */
+export function snapshotTemplate(template: Record<string, any>): Record<string, any> {
+  const normalized = normalizeTemplate(template);
+  for (const resource of Object.values<Record<string, any>>(normalized.Resources ?? {})) {
+    if (!resource.Metadata) continue;
+    for (const key of Object.keys(resource.Metadata)) if (CDK_METADATA_KEY.test(key)) delete resource.Metadata[key];
+    if (Object.keys(resource.Metadata).length === 0) delete resource.Metadata;
+  }
+  return normalized;
+}
