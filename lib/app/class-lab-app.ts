@@ -172,7 +172,8 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
  * staging copy that is deleted, then one line per failed rule naming the setting behind it.
  */
 function guardrailMessage(staging: string, report: string): string {
-  const text = `${report}\n${fs.readFileSync(path.join(staging, 'validation-report.json'), 'utf8')}`;
+  // The rules of the violations only: the report file also names the acknowledged ones.
+  const text = `${report}\n${guardrailFindings(staging).join('\n')}`;
   const rules = new Set([...text.matchAll(/(AwsSolutions-[A-Za-z0-9]+|cdk-validator-cfnguard::[\w-]+)/g)].map((m) => m[1]));
   const lines = [
     report.split('\n').filter((l) => !l.includes('A copy of this report can be found in') && !l.includes(staging)).join('\n').trim(),

@@ -176,6 +176,9 @@ describe('a guardrail finding after the settings passed', () => {
     expect(code).toBe(1);
     expect(lines.join('\n')).toMatch(/Guardrails .* stopped synthesis; nothing was written/);
     expect(lines.join('\n')).toMatch(/AwsSolutions-EC23: caused by the setting allowedCidr/);
+    // Only the rule that failed is listed, not the acknowledged ones the report also names.
+    const failedRules = lines.join('\n').split('stopped synthesis; nothing was written.')[1].trim().split('\n');
+    expect(failedRules).toEqual([expect.stringMatching(/^- AwsSolutions-EC23: caused by the setting allowedCidr/)]);
     expectNothingWritten(arranged);
   });
 
