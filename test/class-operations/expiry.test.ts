@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { describeExpiry, EXPIRY_CLOCK_CODE, EXPIRY_MIN_LEAD_MINUTES, extendExpiryCommand, SCHEDULE_RETRY, SECOND_ATTEMPT_AFTER_HOURS } from '../../lib/class-operations/expiry';
 import { DEFAULT_EXPIRY_HOURS } from '../../lib/settings/lab-config';
-import { normalizeTemplate, synthLab } from '../support/synth';
+import { snapshotTemplate, synthLab } from '../support/synth';
 
 /**
  * The clock's handler as Lambda runs it (CommonJS, `https` from Node), with CloudFormation's
@@ -152,7 +152,7 @@ describe('ClassLabStack with expiresAfterHours', () => {
 
   test('snapshot of the expiry resources and output', () => {
     const expiry = Object.fromEntries(resources.filter(([id]) => id.startsWith('Expiry')));
-    expect(normalizeTemplate({ Resources: expiry, Output: template.Outputs.ExpiresAt, ExtendOutput: template.Outputs.ExpiryExtendCommand })).toMatchSnapshot();
+    expect(snapshotTemplate({ Resources: expiry, Output: template.Outputs.ExpiresAt, ExtendOutput: template.Outputs.ExpiryExtendCommand })).toMatchSnapshot();
   });
 });
 
