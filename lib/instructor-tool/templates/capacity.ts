@@ -44,7 +44,7 @@ export const NEED_LABELS: Record<NeedId, string> = {
   listenerRulesPerLoadBalancer: 'listener rules per load balancer',
   securityGroups: 'security groups',
   vcpusDesired: 'On-Demand Standard vCPUs at desired size',
-  vcpusMax: 'On-Demand Standard vCPUs at the fleet\'s peak (max size, instance refresh included)',
+  vcpusMax: 'On-Demand Standard vCPUs at the fleet\'s peak',
   fargateTasks: 'Fargate tasks',
   fargateVcpus: 'Fargate vCPUs',
   fargateVcpusDeploying: 'Fargate vCPUs during a deployment',

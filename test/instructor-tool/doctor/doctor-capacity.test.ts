@@ -88,7 +88,7 @@ describe('doctor: quotas minus usage, for the students who deploy here', () => {
     expect(check(run, 'roster')).toMatchObject({ status: 'pass', detail: `5 of 7 roster student(s) deploy in ${ACCOUNT} us-east-1: ana, ben, cleo, dan, eve` });
     expect(check(run, 'vcpu-quota')).toMatchObject({
       status: 'fail',
-      detail: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs) (L-1216C47A) 16 (applied), 0 in use, 16 free; the class here needs 5 student(s) x 4 = 20 On-Demand Standard vCPUs at the fleet\'s peak (max size, instance refresh included)',
+      detail: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs) (L-1216C47A) 16 (applied), 0 in use, 16 free; the class here needs 5 student(s) x 4 = 20 On-Demand Standard vCPUs at the fleet\'s peak',
     });
     expect(check(run, 'vcpu-quota').fix).toContain('--desired-value 20');
     expect(check(run, 'vpc-quota').status).toBe('fail');
