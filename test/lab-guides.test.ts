@@ -41,7 +41,8 @@ import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/settings/lab-conf
 import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/app/modules/ec2-fleet';
 import { synthesizeTemplates } from '../lib/instructor-tool/templates/synthesize';
 import { loadPrices, priceStack } from '../lib/instructor-tool/cost/pricing';
-import { LOAD_DEFAULTS } from '../scripts/load';
+import { describePlan, LOAD_DEFAULTS } from '../scripts/load';
+import { FLEET_DEFAULTS } from '../lib/settings/settings-table';
 import { checkLines } from '../lib/instructor-tool/check/check';
 import { STACK_BASE_NAME } from '../lib/instructor-tool/checkpoints/check-student';
 import { CHECK_MODULES, CheckModule, CheckResult, Verdict } from '../lib/instructor-tool/checkpoints/checkpoint';
@@ -453,7 +454,11 @@ describe('lab guides in a real classroom', () => {
     const ec2 = guide('ec2-fleet.md').text.replace(/\s+/g, ' ');
     expect(ec2).toContain(`${FLEET_REQUESTS_PER_TARGET_PER_MINUTE} requests per instance per minute`);
     expect(ec2).toContain(`${LOAD_DEFAULTS.rate} requests a second for ${LOAD_DEFAULTS.burstSeconds / 60} minutes`);
-    expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.trickleSeconds / 60} minutes`);
+    expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.leadSeconds / 60} minutes`);
+    // The sample's first line is what the load generator prints for its defaults.
+    expect(ec2).toContain(`load: ${describePlan({ url: '', ...LOAD_DEFAULTS })} to http://`);
+    // The fleet the guide describes is the default one.
+    expect(ec2).toContain(`here ${FLEET_DEFAULTS.min}, ${FLEET_DEFAULTS.desired} and ${FLEET_DEFAULTS.max}`);
     // The AWS documentation the fleet's scaling rests on is cited where the guide gives its timings.
     const cited = [...fs.readFileSync(path.join(root, 'lib', 'app', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
     expect(cited.length).toBeGreaterThanOrEqual(2);

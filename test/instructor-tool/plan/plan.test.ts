@@ -125,6 +125,17 @@ describe('plan from the synthesized ClassLabStack', () => {
     expect(vpcsOver).toEqual([expect.objectContaining({ account: '333333333333', region: 'eu-central-1', desiredValue: 6 })]);
   });
 
+  test('the README\'s students-per-account figures are plan\'s: the most students whose plan exceeds nothing, and nothing but the vCPU quota', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const stated = Number(/\*\*Students per account at the default quotas: (\d+)\.\*\*/.exec(readme)?.[1]);
+    const withVcpus = Number(/\*\*With the vCPU increase `plan` prints: (\d+)\.\*\*/.exec(readme)?.[1]);
+    const over = (n: number) => buildPlan(perStudent, classStudents({}, n), quotas).increases.map((i) => i.quotaCode);
+    const most = (fits: (codes: string[]) => boolean) => { let n = 0; while (n < 50 && fits(over(n + 1))) n++; return n; };
+    expect(stated).toBe(most((codes) => codes.length === 0));
+    expect(withVcpus).toBe(most((codes) => codes.every((c) => c === 'L-1216C47A')));
+    expect(stated).toBeGreaterThanOrEqual(1);
+  });
+
   test('settings change the figures: fleetMax=6 with t3.micro is 12 vCPUs per student', () => {
     const needs = synthesizePerStudentNeeds({ fleetMax: '6', fleetDesired: '3', instanceType: 't3.micro', modules: 'ec2' }, quotas);
     expect(needs).toMatchObject({ vcpusDesired: 6, vcpusMax: 12, fargateTasks: 0, repositories: 0 });
