@@ -38,7 +38,7 @@ describe('doctor', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/PASS {2}credentials +arn:aws:iam::111122223333:user\/instructor \(account 111122223333\), long-lived credentials/);
     expect(run.stdout).toMatch(/PASS {2}cdk-bootstrap +CDKToolkit UPDATE_COMPLETE, bootstrap version \d+/);
-    expect(run.stdout).toContain('(L-1216C47A) 32 (applied), 0 in use, 32 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet's peak');
+    expect(run.stdout).toContain('(L-1216C47A) 32 (applied), 0 in use, 32 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet\'s peak');
     expect(run.stdout).toContain('3 available: us-east-1a, us-east-1b, us-east-1c');
     expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 14 passed. `npx cdk deploy ClassLabStack` should work.');
   });
@@ -53,7 +53,7 @@ describe('doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`fix: npx cdk bootstrap aws://${ACCOUNT}/us-east-1`);
     expect(run.stdout).toContain('fix: aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com');
-    expect(run.stdout).toContain('(L-1216C47A) 5 (applied), 0 in use, 5 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet's peak');
+    expect(run.stdout).toContain('(L-1216C47A) 5 (applied), 0 in use, 5 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet\'s peak');
     expect(run.stdout).not.toContain('--quota-code L-1216C47A');
     expect(run.stdout).toContain('1 available zone(s) in us-east-1; the lab VPC spans 2');
     expect(run.stderr.split('\n').pop()).toBe('class-lab-admin doctor: 3 check(s) failed: cdk-bootstrap, ecs-service-linked-role, availability-zones');
