@@ -12,6 +12,10 @@
  *   capacity from 2 to 3.  At <t> an instance was started in response to a difference between desired
  *   and actual capacity, increasing the capacity from 2 to 3." (EC2 Auto Scaling event reference,
  *   https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-event-reference.html);
+ * - the Cause of a policy's change, "At <t> a monitor alarm <alarm> in state ALARM triggered policy
+ *   <policy> changing the desired capacity from 4 to 3.", and of a user request, "At <t> a user
+ *   request update of AutoScalingGroup constraints to min: …, max: …, desired: … changing the
+ *   desired capacity from 14 to 13." (https://repost.aws/knowledge-center/auto-scaling-scale-down);
  * - a killed instance: "an instance was taken out of service in response to an EC2 health check
  *   indicating it has been terminated or stopped" (https://repost.aws/knowledge-center/auto-scaling-instance-how-terminated);
  * - ordering: "Activities are sorted by start time. Activities still in progress are described
