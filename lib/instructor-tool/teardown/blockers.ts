@@ -14,7 +14,7 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand, ObjectIdentifier } fro
 import { formatDuration } from '../core/clock';
 import { isGone } from '../core/errors';
 import { withRetry } from '../aws/poller';
-import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
+import { backoff, deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
 import { BlockerContext, StuckResource } from './context';
 
 /** Documented batch limits: DeleteObjects 1000 keys, BatchDeleteImage 100 ids, ChangeResourceRecordSets 1000 changes (we send 100). */
@@ -182,11 +182,6 @@ export async function clearNetworkInterfaces(ctx: BlockerContext, filter: { Name
     await ctx.clock.sleep(pause);
   }
   return `freed network interfaces of ${filter.Values.join(',')} (${deleted} deleted, ${detached} detached)`;
-}
-
-/** Bounded exponential backoff: base, 2x base, 4x base, then 4x base. */
-export function backoff(baseMs: number, round: number): number {
-  return baseMs * 2 ** Math.min(round, 2);
 }
 
 /** Every network interface that matches, following NextToken. */

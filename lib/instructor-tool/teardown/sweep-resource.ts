@@ -11,8 +11,8 @@ import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { formatDuration } from '../core/clock';
 import { errorName } from '../core/errors';
 import { withRetry } from '../aws/poller';
-import { backoff, clearNetworkInterfaces, deleteExtraRecords, emptyBucket, ignoringGone, SiblingResource, waitForPublicAddresses } from './blockers';
-import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
+import { clearNetworkInterfaces, deleteExtraRecords, emptyBucket, ignoringGone, SiblingResource, waitForPublicAddresses } from './blockers';
+import { backoff, deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
 import { BlockerContext } from './context';
 
 /**

@@ -1,7 +1,8 @@
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, ListImagesCommand } from '@aws-sdk/client-ecr';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { backoff, clearNetworkInterfaces, deleteImages, emptyBucket, vpcInReason, waitForPublicAddresses } from '../../../lib/instructor-tool/teardown/blockers';
+import { clearNetworkInterfaces, deleteImages, emptyBucket, vpcInReason, waitForPublicAddresses } from '../../../lib/instructor-tool/teardown/blockers';
+import { backoff } from '../../../lib/instructor-tool/teardown/compute-blockers';
 import { BlockerContext } from '../../../lib/instructor-tool/teardown/context';
 import { aws, resetAws } from '../support/aws-mocks';
 import { testClients, VirtualClock } from '../support/harness';
