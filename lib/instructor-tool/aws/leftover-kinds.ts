@@ -129,7 +129,7 @@ export function kindOfType(type: string): LeftoverKind {
 export const PROBED: ReadonlySet<LeftoverKind> = new Set<LeftoverKind>([
   'instance', 'volume', 'snapshot', 'network-interface', 'security-group', 'load-balancer', 'target-group',
   'log-group', 'ecr-repository', 'bucket', 'hosted-zone', 'nat-gateway', 'elastic-ip', 'vpc',
-  'ecs-service', 'ecs-cluster', 'auto-scaling-group', 'internet-gateway', 'subnet',
+  'ecs-service', 'ecs-cluster', 'auto-scaling-group',
 ]);
 
 /** What a recorded stack resource may leave behind: itself, or the log group Lambda creates for it. */

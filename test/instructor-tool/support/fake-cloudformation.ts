@@ -6,7 +6,7 @@
  */
 import {
   CloudFormationClient, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand,
-  ListStackResourcesCommand, Stack, StackEvent,
+  ListStackResourcesCommand, Stack, StackEvent, ResourceStatus as StackResourceStatus,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, awsError, VirtualClock } from './harness';
@@ -53,6 +53,8 @@ interface FakeStack {
   /** Nested stacks a FORCE_DELETE_STACK delete skips (they failed before): left without a parent. */
   skipped?: Set<string>;
   lastFailures?: FailureSpec[];
+  /** What a forced delete left in place: DELETE_SKIPPED in ListStackResources once the stack is gone. */
+  skippedResources?: Set<string>;
   attempt: number;
   events: StackEvent[];
   resources: Array<{ logicalId: string; type: string; physicalId: string }>;
@@ -142,6 +144,8 @@ export class FakeCloudFormation {
       });
       if (outcome === 'ok' || outcome.length === 0) {
         stack.status = 'DELETE_COMPLETE';
+        // A forced delete skips what failed: its own resources, and nested stacks that failed (left in place).
+        if (stack.skipped) stack.skippedResources = new Set((stack.lastFailures ?? []).map((f) => f.nested ?? f.logicalId));
         for (const child of this.children(stack).filter((c) => !stack.skipped?.has(c.logicalId!))) child.status = 'DELETE_COMPLETE';
         continue;
       }
@@ -160,6 +164,7 @@ export class FakeCloudFormation {
       for (const child of this.children(stack).filter((c) => failedNested.has(c.logicalId!))) {
         this.event(child, child.name, child.id, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', 'The following resource(s) failed to delete: [...]');
         child.status = 'DELETE_FAILED';
+        child.lastFailures = outcome.filter((f) => f.nested === child.logicalId).map((f) => ({ ...f, nested: undefined }));
         this.event(stack, child.logicalId!, child.id, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', 'Embedded stack was not successfully deleted');
       }
       this.event(stack, stack.name, stack.id, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', 'The following resource(s) failed to delete');
@@ -235,7 +240,8 @@ export class FakeCloudFormation {
     if (!stack) throw awsError('ValidationError', `Stack with id ${name} does not exist`);
     return {
       StackResourceSummaries: stack.resources.map((r) => ({
-        LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, ResourceStatus: 'CREATE_COMPLETE' as const,
+        LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type,
+        ResourceStatus: (stack.status !== 'DELETE_COMPLETE' ? 'CREATE_COMPLETE' : stack.skippedResources?.has(r.logicalId) ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE') as StackResourceStatus,
         LastUpdatedTimestamp: new Date(this.clock.now()),
       })),
     };

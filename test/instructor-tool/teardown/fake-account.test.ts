@@ -282,7 +282,7 @@ describe('what a real account shows after the delete', () => {
       pollMs: 10_000, timeoutMs: 60 * 60_000, attempts: 1, eniWaitMs: 10 * 60_000, eniPollMs: 15_000, ...overrides,
     };
     const recorded = await inventory(clients, clock, root.id);
-    const outcome = await deleteStudentStack(ctx, { name: root.name, id: root.id, status: root.status, student: 'solo' }, recorded);
+    const outcome = await deleteStudentStack(ctx, { name: root.name, id: root.id, status: root.status, student: 'solo', tags: {}, outputs: {} }, recorded);
     return { account, outcome };
   }
 
