@@ -35,6 +35,11 @@ export interface FakeStackSpec {
   readonly deleteSeconds?: number;
   /** How each delete attempt ends; the last entry repeats. Default: it succeeds. */
   readonly attempts?: Array<'ok' | FailureSpec[]>;
+  /**
+   * What fails only in the FORCE_DELETE_STACK run, so that run newly skips it (a nested stack
+   * among them is left in place, DELETE_FAILED, without its parent).
+   */
+  readonly forceFailures?: FailureSpec[];
   /** The stack is already deleted when the tool asks for it by id. */
   readonly alreadyGone?: boolean;
   /** Someone else deletes the stack right after the tool lists it. */
@@ -218,7 +223,14 @@ export class FakeCloudFormation {
     stack.attempt++;
     // RetainResources and FORCE_DELETE_STACK skip the resources that would not delete, so this attempt succeeds;
     // a forced delete leaves a failed nested stack in place (DELETE_SKIPPED), without its parent.
-    if (force) stack.skipped = new Set((stack.lastFailures ?? []).flatMap((f) => (f.nested ? [f.nested] : [])));
+    if (force) {
+      stack.lastFailures = [...(stack.lastFailures ?? []), ...(stack.spec.forceFailures ?? [])];
+      stack.skipped = new Set(stack.lastFailures.flatMap((f) => (f.nested ? [f.nested] : [])));
+      for (const child of this.children(stack).filter((c) => stack.skipped!.has(c.logicalId!) && c.status !== 'DELETE_FAILED')) {
+        child.status = 'DELETE_FAILED';
+        child.lastFailures = stack.lastFailures.filter((f) => f.nested === child.logicalId).map((f) => ({ ...f, nested: undefined }));
+      }
+    }
     stack.outcome = (retain && retain.length > 0) || force ? 'ok' : planned;
     stack.status = 'DELETE_IN_PROGRESS';
     stack.finishAt = this.clock.now() + (stack.spec.deleteSeconds ?? 30) * 1000;
