@@ -46,9 +46,9 @@ function deploy(variant: string, scenario: Scenario = {}, transform?: (t: Record
   return fake;
 }
 
-// Synthesis (once per variant for this file) is the slow part; the teardowns run on virtual time.
+// Synthesis (once per variant for this file, when a test first needs it) is the slow part; the
+// teardowns run on virtual time. Lazy, so a run of a few tests (a mutant's) synthesizes only theirs.
 jest.setTimeout(120_000);
-beforeAll(() => Object.keys(VARIANTS).forEach(labOf));
 
 const teardown = (...extra: string[]) => runCli(['teardown', '--all', '--delete', '--yes', '--json', ...extra], { clock });
 
