@@ -19,7 +19,8 @@ const memo = new Map();
 function startsProcesses(file) {
   if (memo.has(file)) return memo.get(file);
   memo.set(file, false); // an import cycle adds nothing
-  const text = fs.readFileSync(file, 'utf8');
+  // Type-only imports load nothing at run time.
+  const text = fs.readFileSync(file, 'utf8').replace(/^import type [^;]*;/gm, '');
   const specifiers = [...text.matchAll(SPECIFIER)].map((m) => m[1]);
   const result = specifiers.some((s) => s === 'node:child_process' || s === 'child_process')
     || specifiers.some((s) => { const local = resolveLocal(file, s); return local !== undefined && startsProcesses(local); });
