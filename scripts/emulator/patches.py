@@ -161,6 +161,133 @@ def failed_delete_is_delete_failed() -> None:
     CloudFormationBackend.delete_stack = delete_stack  # type: ignore[method-assign]
 
 
+@patch
+def cloudformation_deletes_what_it_created() -> None:
+    """Deleting a stack deletes every resource CloudFormation created for it (unless retained).
+    Stock moto has no CloudFormation delete for these types and leaves them behind while the
+    stack reads DELETE_COMPLETE: ECS clusters, services and task definitions, ELBv2 target
+    groups, listeners and listener rules, Route 53 hosted zones, route tables, routes, subnet
+    route table associations, internet gateways and their VPC attachments. The leftover route
+    tables then keep the VPC from being deleted."""
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.internet_gateways import InternetGateway
+    from moto.ec2.models.route_tables import Route, RouteTable
+    from moto.ec2.models.subnets import SubnetRouteTableAssociation
+    from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
+    from moto.ecs.models import Cluster, Service, TaskDefinition, ecs_backends
+    from moto.elbv2.models import FakeListener, FakeListenerRule, FakeTargetGroup, elbv2_backends
+    from moto.route53.models import FakeZone, route53_backends
+    from moto.utilities.utils import get_partition
+
+    def ec2(account_id: str, region: str) -> Any:
+        return ec2_backends[account_id][region]
+
+    def disassociate(self: Any, account_id: str, region: str) -> None:
+        route_table = ec2(account_id, region).get_route_table(self.route_table_id)
+        for association_id, subnet_id in list(route_table._associations.items()):
+            if subnet_id == self.subnet_id:
+                ec2(account_id, region).disassociate_route_table(association_id)
+
+    deleters: dict[type, Callable[[Any, str, str], None]] = {
+        Cluster: lambda self, a, r: ecs_backends[a][r].delete_cluster(self.name),
+        Service: lambda self, a, r: ecs_backends[a][r].delete_service(self.cluster_name, self.name, force=True),
+        TaskDefinition: lambda self, a, r: ecs_backends[a][r].deregister_task_definition(self.arn),
+        FakeTargetGroup: lambda self, a, r: elbv2_backends[a][r].delete_target_group(self.arn),
+        FakeListener: lambda self, a, r: elbv2_backends[a][r].delete_listener(self.arn),
+        FakeListenerRule: lambda self, a, r: elbv2_backends[a][r].delete_rule(self.arn),
+        FakeZone: lambda self, a, r: route53_backends[a][get_partition(r)].delete_hosted_zone(self.id),
+        RouteTable: lambda self, a, r: ec2(a, r).delete_route_table(self.id),
+        Route: lambda self, a, r: ec2(a, r).delete_route(self.route_table.id, self.destination_cidr_block),
+        SubnetRouteTableAssociation: disassociate,
+        InternetGateway: lambda self, a, r: ec2(a, r).delete_internet_gateway(self.id),
+        VPCGatewayAttachment: lambda self, a, r: ec2(a, r).detach_internet_gateway(self.gateway_id, self.vpc_id),
+    }
+    def already_gone(error: Exception) -> bool:
+        return isinstance(error, KeyError) or "NotFound" in type(error).__name__ or "NotFound" in str(getattr(error, "code", ""))
+
+    def idempotent(deleter: Callable[[Any, str, str], None]) -> Callable[[Any, str, str], None]:
+        # CloudFormation takes a resource already gone for deleted; moto retries a stack's
+        # failed deletes, so a resource may be asked twice.
+        def delete(self: Any, account_id: str, region: str) -> None:
+            try:
+                deleter(self, account_id, region)
+            except Exception as error:
+                if not already_gone(error):
+                    raise
+        return delete
+
+    for model, deleter in deleters.items():
+        model.delete = idempotent(deleter)  # type: ignore[attr-defined]
+
+
+@patch
+def primary_interface_deleted_with_instance() -> None:
+    """An instance's primary network interface, created at launch, is deleted when the instance
+    terminates (DeleteOnTermination defaults to true for it). Stock moto keeps it unless the
+    launch said DeleteOnTermination=true explicitly, so every instance the Auto Scaling group
+    ever ran leaves an interface in the lab's subnets."""
+    from moto.ec2.models.instances import Instance
+
+    original = Instance.terminate
+
+    def terminate(self: Any) -> Any:
+        # The kit never launches with an existing interface or DeleteOnTermination=false.
+        primary = self.nics.get(0)
+        if primary is not None:
+            primary.delete_on_termination = True
+        return original(self)
+
+    Instance.terminate = terminate  # type: ignore[method-assign]
+
+
+@patch
+def ecs_service_linked_role_name() -> None:
+    """`CreateServiceLinkedRole --aws-service-name ecs.amazonaws.com` creates
+    `AWSServiceRoleForECS`; stock moto derives `AWSServiceRoleForecs` from the service name, so
+    `doctor` never finds the role it just created."""
+    from moto.iam import models
+
+    models.SERVICE_NAME_CONVERSION["ecs"] = "ECS"
+
+
+@patch
+def service_quotas_of_the_class() -> None:
+    """Service Quotas answers GetServiceQuota and GetAWSDefaultServiceQuota for every quota code
+    of every service. Stock moto knows only the `vpc` quotas and has no
+    GetAWSDefaultServiceQuota at all (an HTML error page). Here both answer, for the quotas
+    `doctor` reads, with AWS's default values from the kit's data/quotas.json (each with its
+    source): a new account's applied value is the default."""
+    import json
+    import os
+
+    from moto.servicequotas import models, responses
+    from moto.servicequotas.exceptions import NoSuchResource
+
+    table = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "quotas.json")
+    with open(table, encoding="utf8") as f:
+        kit_quotas = [q for q in json.load(f)["quotas"] if q.get("quotaCode")]
+
+    def quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
+        for known in models.VPC_DEFAULT_QUOTAS if service_code == "vpc" else []:
+            if known["QuotaCode"] == quota_code:
+                return known
+        for q in kit_quotas:
+            if q["serviceCode"] == service_code and q["quotaCode"] == quota_code:
+                return {
+                    "ServiceCode": service_code, "QuotaCode": quota_code, "QuotaName": q["name"], "Value": float(q["default"]),
+                    "QuotaArn": f"arn:aws:servicequotas:{self.region_name}::{service_code}/{quota_code}", "Unit": "None",
+                    "Adjustable": True, "GlobalQuota": q.get("scope") == "account",
+                }
+        raise NoSuchResource
+
+    def get_aws_default_service_quota(self: Any) -> str:
+        params = json.loads(self.body)
+        return json.dumps({"Quota": self.backend.get_service_quota(str(params.get("ServiceCode")), str(params.get("QuotaCode")))})
+
+    models.ServiceQuotasBackend.get_service_quota = quota  # type: ignore[method-assign]
+    responses.ServiceQuotasResponse.get_aws_default_service_quota = get_aws_default_service_quota  # type: ignore[attr-defined]
+
+
 def apply_all() -> list[str]:
     for fn in PATCHES.values():
         fn()
