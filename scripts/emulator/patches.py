@@ -288,6 +288,26 @@ def service_quotas_of_the_class() -> None:
     responses.ServiceQuotasResponse.get_aws_default_service_quota = get_aws_default_service_quota  # type: ignore[attr-defined]
 
 
+@patch
+def bucket_versioning_from_template() -> None:
+    """A bucket created with `VersioningConfiguration: {Status: Enabled}` is versioned from the
+    start; stock moto's CloudFormation ignores the property, so every upload replaces the object
+    and the S3 lab's versions never appear."""
+    from moto.s3.models import FakeBucket, s3_backends
+    from moto.utilities.utils import get_partition
+
+    original = FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):  # type: ignore[no-untyped-def]
+        bucket = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        status = cloudformation_json.get("Properties", {}).get("VersioningConfiguration", {}).get("Status")
+        if status:
+            s3_backends[account_id][get_partition(region_name)].put_bucket_versioning(bucket.name, status)
+        return bucket
+
+    FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
 def apply_all() -> list[str]:
     for fn in PATCHES.values():
         fn()
