@@ -130,10 +130,36 @@ def nested_stacks_know_their_root() -> None:
 
 @patch
 def failed_delete_is_delete_failed() -> None:
-    """A stack whose delete fails stays, as DELETE_FAILED with the reason (AWS: DeleteStack,
-    stack status codes); stock moto drops the stack from the account, so it looks deleted
-    while its resources remain."""
-    from moto.cloudformation.models import CloudFormationBackend
+    """A stack whose delete fails stays, as DELETE_FAILED, with a DELETE_FAILED event for each
+    resource that failed (its logical and physical id, type and reason), and a nested stack that
+    failed fails its resource in the parent (AWS: DeleteStack, stack status codes, stack events).
+    Stock moto drops the stack from the account, so it looks deleted while its resources remain,
+    and a nested stack's failure never reaches its parent."""
+    from moto.cloudformation.models import CloudFormationBackend, Event, Stack
+
+    def delete_resources(stack: Any) -> dict[str, tuple[Any, Exception]]:
+        # moto's ResourceMap.delete, keeping which resource failed and why.
+        resources = stack.resource_map
+        remaining = {k for k, v in resources._resource_json_map.items() if v.get("DeletionPolicy") != "Retain"}
+        failed: dict[str, tuple[Any, Exception]] = {}
+        previous = len(remaining) + 1
+        while remaining and len(remaining) < previous:
+            previous = len(remaining)
+            for key in list(remaining):
+                parsed = resources._parsed_resources.get(key)
+                try:
+                    if not isinstance(parsed, str) and parsed is not None:
+                        resources._delete_resource(parsed, resources._resource_json_map[parsed.logical_resource_id])
+                        resources._parsed_resources.pop(parsed.logical_resource_id)
+                except Exception as error:
+                    failed[key] = (parsed, error)
+                else:
+                    remaining.discard(key)
+                    failed.pop(key, None)
+        return {k: v for k, v in failed.items() if k in remaining}
+
+    def physical_id(resource: Any) -> str:
+        return resource.stack_id if isinstance(resource, Stack) else str(getattr(resource, "physical_resource_id", "") or "")
 
     def delete_stack(self, name_or_stack_id):  # type: ignore[no-untyped-def]
         stack = self.stacks.get(name_or_stack_id) or next(
@@ -142,10 +168,15 @@ def failed_delete_is_delete_failed() -> None:
         if stack is None:
             return
         stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
-        try:
-            stack.resource_map.delete()
-        except Exception as error:  # moto raises what the failing resource's backend raised
-            reason = f"The following resource(s) failed to delete: {error}"
+        failed = delete_resources(stack)
+        if failed:
+            for logical_id, (resource, error) in failed.items():
+                stack.events.append(Event(
+                    stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
+                    physical_resource_id=physical_id(resource), resource_type=stack.resource_map._resource_json_map[logical_id]["Type"],
+                    resource_status="DELETE_FAILED", resource_status_reason=str(error), resource_properties=None,
+                ))
+            reason = f"The following resource(s) failed to delete: [{', '.join(sorted(failed))}]. "
             stack.status = "DELETE_FAILED"
             stack.status_reason = stack.stack_status_reason = reason
             stack._add_stack_event("DELETE_FAILED", resource_status_reason=reason)
@@ -159,6 +190,17 @@ def failed_delete_is_delete_failed() -> None:
             self.exports.pop(export_name, None)
 
     CloudFormationBackend.delete_stack = delete_stack  # type: ignore[method-assign]
+
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):  # type: ignore[no-untyped-def]
+        from moto.cloudformation.models import cloudformation_backends
+
+        backend = cloudformation_backends[account_id][region_name]
+        backend.delete_stack(resource_name)
+        nested = next((s for s in backend.stacks.values() if s.name == resource_name), None)
+        if nested is not None and nested.status == "DELETE_FAILED":
+            raise RuntimeError(f"Embedded stack {nested.stack_id} was not successfully deleted: {nested.status_reason}")
+
+    Stack.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
 
 
 @patch
@@ -306,6 +348,25 @@ def bucket_versioning_from_template() -> None:
         return bucket
 
     FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
+@patch
+def non_empty_bucket_fails_delete() -> None:
+    """CloudFormation cannot delete a bucket that still has objects (or versions): the resource
+    fails with "The bucket you tried to delete is not empty" and the stack goes DELETE_FAILED.
+    Stock moto keeps the bucket, says nothing, and reports the resource deleted."""
+    from moto.s3.models import FakeBucket, s3_backends
+    from moto.utilities.utils import get_partition
+
+    original = FakeBucket.delete_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):  # type: ignore[no-untyped-def]
+        bucket = s3_backends[account_id][get_partition(region_name)].buckets.get(resource_name)
+        if bucket is not None and bucket.keys:
+            raise RuntimeError(f"The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Error Code: BucketNotEmpty): {resource_name}")
+        original(cls, resource_name, cloudformation_json, account_id, region_name)
+
+    FakeBucket.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
 
 
 def apply_all() -> list[str]:

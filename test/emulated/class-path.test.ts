@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
 import { main } from '../../lib/instructor-tool/cli';
@@ -145,6 +146,18 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     s3.destroy();
   }
 
+  /** What a student does in the ECR lab: an image pushed with tag v1 (its manifest only). */
+  async function pushImage(repositoryUri: string): Promise<void> {
+    const ecr = new ECRClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const manifest = {
+      schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 2, digest: `sha256:${'a'.repeat(64)}` },
+      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2, digest: `sha256:${'b'.repeat(64)}` }],
+    };
+    await ecr.send(new PutImageCommand({ repositoryName: repositoryUri.split('/').slice(1).join('/'), imageTag: 'v1', imageManifest: JSON.stringify(manifest) }));
+    ecr.destroy();
+  }
+
   describe('default ClassLabStack, one student per account', () => {
     const project = scratchProject();
     let app = '';
@@ -185,6 +198,7 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     test('class-lab-admin check: every module of the stack checked, HTTP only to the loopback stand-in', async () => {
       const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8')).ClassLabStack;
       await uploadHello(outputs.BucketName);
+      await pushImage(outputs.RepositoryUri);
       const run = await tool(project, ['check', '--json'], resolve);
       const doc = run.json();
       expect(doc.modules).toEqual(['ec2', 's3', 'route53', 'ecr', 'ecs']);
