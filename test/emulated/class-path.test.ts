@@ -17,6 +17,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
 import { main } from '../../lib/instructor-tool/cli';
@@ -293,6 +294,13 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     }, 240_000);
 
     test('npx cdk bootstrap --template learner-lab/bootstrap-template.yaml, deploy, status', async () => {
+      // A Learner Lab account comes with LabRole and LabInstanceProfile; the emulated one gets them here.
+      const iam = new IAMClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'scheduler.amazonaws.com', 'cloudformation.amazonaws.com'] }, Action: 'sts:AssumeRole' }] };
+      await iam.send(new CreateRoleCommand({ RoleName: 'LabRole', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'LabInstanceProfile' }));
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'LabInstanceProfile', RoleName: 'LabRole' }));
+      iam.destroy();
       expectCdk(project, ['bootstrap', '--app', app, '--template', path.join(REPO_ROOT, 'learner-lab', 'bootstrap-template.yaml')]);
       expectCdk(project, ['deploy', 'ClassLabStack', '--app', app, '--require-approval', 'never']);
       const run = await tool(project, ['status', '--json']);
