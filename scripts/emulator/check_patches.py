@@ -164,6 +164,23 @@ def non_empty_bucket_fails_delete() -> Any:
     return [status(stack_id), [b["Name"] for b in client("s3").list_buckets()["Buckets"]]]
 
 
+@check
+def group_delete_without_its_target_groups() -> Any:
+    ec2, groups, elbv2 = client("ec2"), client("autoscaling"), client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.3.1.0/24")["Subnet"]["SubnetId"]
+    target_group = elbv2.create_target_group(Name="fleet", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+    template = ec2.create_launch_template(LaunchTemplateName="fleet", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.nano"})["LaunchTemplate"]["LaunchTemplateId"]
+    groups.create_auto_scaling_group(AutoScalingGroupName="fleet", LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+                                     MinSize=1, MaxSize=1, VPCZoneIdentifier=subnet, TargetGroupARNs=[target_group])
+    elbv2.delete_target_group(TargetGroupArn=target_group)
+    try:
+        groups.delete_auto_scaling_group(AutoScalingGroupName="fleet", ForceDelete=True)
+    except Exception as error:
+        return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
+    return [g["AutoScalingGroupName"] for g in groups.describe_auto_scaling_groups()["AutoScalingGroups"]]
+
+
 def main() -> None:
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
     if mode not in ("stock", "patched"):

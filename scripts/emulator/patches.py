@@ -152,11 +152,20 @@ def failed_delete_is_delete_failed() -> None:
                         resources._delete_resource(parsed, resources._resource_json_map[parsed.logical_resource_id])
                         resources._parsed_resources.pop(parsed.logical_resource_id)
                 except Exception as error:
-                    failed[key] = (parsed, error)
+                    # CloudFormation takes a resource already gone for deleted.
+                    if not gone(error):
+                        failed[key] = (parsed, error)
+                        continue
+                    resources._parsed_resources.pop(key, None)
+                    remaining.discard(key)
+                    failed.pop(key, None)
                 else:
                     remaining.discard(key)
                     failed.pop(key, None)
         return {k: v for k, v in failed.items() if k in remaining}
+
+    def gone(error: Exception) -> bool:
+        return "NotFound" in type(error).__name__ or "NotFound" in str(getattr(error, "code", "")) or "does not exist" in str(error)
 
     def physical_id(resource: Any) -> str:
         return resource.stack_id if isinstance(resource, Stack) else str(getattr(resource, "physical_resource_id", "") or "")
@@ -367,6 +376,28 @@ def non_empty_bucket_fails_delete() -> None:
         original(cls, resource_name, cloudformation_json, account_id, region_name)
 
     FakeBucket.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
+@patch
+def group_delete_without_its_target_groups() -> None:
+    """Deleting an Auto Scaling group whose target group is already gone works: the group's
+    instances are terminated and the group goes. Stock moto deregisters the instances from every
+    attached target group first and fails with TargetGroupNotFound, so in a stack delete that
+    removed the target group first the group (and its nested stack) stays, and a force delete
+    fails the same way."""
+    from moto.autoscaling.models import AutoScalingBackend
+    from moto.elbv2.models import elbv2_backends
+
+    original = AutoScalingBackend.delete_auto_scaling_group
+
+    def delete_auto_scaling_group(self, group_name: str) -> None:  # type: ignore[no-untyped-def]
+        group = self.autoscaling_groups.get(group_name)
+        if group is not None:
+            existing = elbv2_backends[self.account_id][self.region_name].target_groups
+            group.target_group_arns = [arn for arn in group.target_group_arns if arn in existing]
+        original(self, group_name)
+
+    AutoScalingBackend.delete_auto_scaling_group = delete_auto_scaling_group  # type: ignore[method-assign]
 
 
 def apply_all() -> list[str]:

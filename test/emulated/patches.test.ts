@@ -32,6 +32,7 @@ const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
   ecs_service_linked_role_name: { stock: 'AWSServiceRoleForecs', aws: 'AWSServiceRoleForECS' },
   service_quotas_of_the_class: { stock: ['NoSuchResourceException', 'NotImplementedError'], aws: [5, 5] },
   bucket_versioning_from_template: { stock: null, aws: 'Enabled' },
+  group_delete_without_its_target_groups: { stock: 'TargetGroupNotFound', aws: [] },
   non_empty_bucket_fails_delete: { stock: ['DELETE_COMPLETE', ['full-lab']], aws: ['DELETE_FAILED', ['full-lab']] },
 };
 
