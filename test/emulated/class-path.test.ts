@@ -279,21 +279,28 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
         'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC'];
       const ctx = { clients: recordingClients(sent)({ region: 'us-east-1' }), clock: new SkippingClock(), eniWaitMs: 60_000, eniPollMs: 5_000, progress: () => undefined };
       const swept: string[] = [];
+      const failures: Array<{ type: string; error: string }> = [];
       for (const type of order) {
         for (const r of resources.filter((x) => x.type === type)) {
           try {
             const result = await sweepResource(ctx, r.type, r.id);
             if (result.done) swept.push(type);
           } catch (error) {
-            // The VPC still has the route tables CloudFormation deletes (a sweep only follows a
-            // forced delete that skipped the VPC, never the rest): moto refuses, as AWS would.
-            expect({ type, error: String(error) }).toEqual({ type: 'AWS::EC2::VPC', error: expect.stringMatching(/dependencies/) });
+            failures.push({ type, error: String(error) });
           }
         }
       }
-      expect(new Set(swept)).toEqual(new Set(order.filter((t) => t !== 'AWS::EC2::VPC')));
+      expect(failures).toEqual([
+        // moto lists a CloudFormation-made alias record without its AliasTarget, so the DELETE of the
+        // record as listed is refused (docs/emulator-gaps.md, not patched yet).
+        { type: 'AWS::Route53::HostedZone', error: expect.stringMatching(/Expected exactly one of \[AliasTarget/) },
+        // The VPC still has the route tables CloudFormation deletes (a sweep only follows a forced
+        // delete that skipped the VPC, never the rest): moto refuses, as AWS would.
+        { type: 'AWS::EC2::VPC', error: expect.stringMatching(/dependencies/) },
+      ]);
+      expect(new Set(swept)).toEqual(new Set(order.filter((t) => t !== 'AWS::EC2::VPC' && t !== 'AWS::Route53::HostedZone')));
       const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
-      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr, problems: run.code === 0 ? [] : [run.json().outcomes, run.json().leftovers] }).toEqual({ code: 0, stderr: '', problems: [] });
       expect(inventory()).toEqual({});
     }, 240_000);
   });
@@ -343,7 +350,7 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
       const dry = await tool(project, ['teardown', '--all', '--json']);
       expect(dry.code).toBe(0);
       const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
-      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr, problems: run.code === 0 ? [] : [run.json().outcomes, run.json().leftovers] }).toEqual({ code: 0, stderr: '', problems: [] });
       expect(inventory()).toEqual({});
     }, 240_000);
   });

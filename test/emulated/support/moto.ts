@@ -101,7 +101,7 @@ export function emulatorEnv(endpoint: string, base: NodeJS.ProcessEnv = process.
     AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION: endpoint.replace('127.0.0.1', 'localhost'),
     AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1',
     AWS_CONFIG_FILE: '/nonexistent/class-lab-tier/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/class-lab-tier/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'loopback-guard.js')}`.trim(),
   };
   for (const key of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION']) delete env[key];
