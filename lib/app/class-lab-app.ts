@@ -5,7 +5,7 @@ import { App, AppProps, Environment } from 'aws-cdk-lib';
 import { ClassLabStack } from './class-lab-stack';
 import { ConfigError, LabConfig, loadLabConfig, privateZoneNameFor } from '../settings/lab-config';
 import { EffectiveSettings, effectiveSettings, readCdkJsonContext, readSettingsFile } from '../settings/sources';
-import { addGuardrails } from '../guardrails/guardrails';
+import { addGuardrails, guardrailFindings } from '../guardrails/guardrails';
 import { defineWithLabRole, LabRoleStackSynthesizer } from '../class-operations/learner-lab';
 
 /** The construct id a student types: `npx cdk deploy ClassLabStack`. */
@@ -140,6 +140,9 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
     const { app } = buildClassLabApp({ outdir: staging, context: options.context }, { projectDir: options.projectDir, guardrails: options.guardrails });
     options.beforeSynth?.(app);
     app.synth();
+    // Under the CLI a finding does not make synth throw (lib/guardrails/guardrails.ts guardrailFindings).
+    const findings = guardrailFindings(staging);
+    if (findings.length > 0) throw new Error(`Validation failed with the following errors:\n${findings.map((f) => `  ${f}`).join('\n')}`);
     fs.mkdirSync(options.outdir, { recursive: true });
     // The new assembly replaces the old one (templates of modules no longer chosen go too); the
     // CLI's lock files stay.
@@ -169,7 +172,8 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
  * staging copy that is deleted, then one line per failed rule naming the setting behind it.
  */
 function guardrailMessage(staging: string, report: string): string {
-  const text = `${report}\n${fs.readFileSync(path.join(staging, 'validation-report.json'), 'utf8')}`;
+  // The rules of the violations only: the report file also names the acknowledged ones.
+  const text = `${report}\n${guardrailFindings(staging).join('\n')}`;
   const rules = new Set([...text.matchAll(/(AwsSolutions-[A-Za-z0-9]+|cdk-validator-cfnguard::[\w-]+)/g)].map((m) => m[1]));
   const lines = [
     report.split('\n').filter((l) => !l.includes('A copy of this report can be found in') && !l.includes(staging)).join('\n').trim(),

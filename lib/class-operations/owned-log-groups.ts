@@ -1,5 +1,5 @@
 import { Aspects, CfnResource, IAspect, RemovalPolicy, Stack, Tokenization } from 'aws-cdk-lib';
-import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { acknowledge } from '../guardrails/guardrails';
@@ -33,6 +33,8 @@ export class OwnedLogGroups implements IAspect {
   }
 
   visit(node: IConstruct): void {
+    // Parents are visited before their children: the flag's log group goes before the function's resource gets its own.
+    if (node instanceof LambdaFunction) dropFlagLogGroup(node);
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== LAMBDA_FUNCTION) return;
     if (node instanceof CfnFunction && hasLogGroup(node.loggingConfig)) return;
     const scope = node.node.scope;
@@ -46,6 +48,22 @@ export class OwnedLogGroups implements IAspect {
     acknowledge(logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check', 'Logs of a lab stack\'s own functions (such as CDK\'s bucket auto-delete handler) matter only during the class; a week keeps them cheap and the stack deletes them.');
     acknowledge(logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', 'CloudWatch Logs encrypts at rest by default; a customer-managed KMS key would cost $1/month per student for a few handler log lines.');
   }
+}
+
+/** Child id of the log group `@aws-cdk/aws-lambda:useCdkManagedLogGroup` adds to every Function. */
+const FLAG_LOG_GROUP_ID = 'LogGroup';
+
+/**
+ * Removes the log group cdk.json's `@aws-cdk/aws-lambda:useCdkManagedLogGroup` adds to every L2
+ * Function: `/aws/lambda/<function>`, retained on delete with 731 days of retention, and unused once
+ * the function logs to the owned group. It names the function (a Ref), so CloudFormation would
+ * delete it before the function, while a custom resource's delete can still invoke it and Lambda
+ * recreate `/aws/lambda/<function>` outside the stack: one owned, deleted group per function, the
+ * one the function references, is the only order that leaves nothing. Nothing references the
+ * flag's group (CDK adds no dependency on it), so removing it changes nothing else.
+ */
+function dropFlagLogGroup(fn: LambdaFunction): void {
+  if (fn.node.tryFindChild(FLAG_LOG_GROUP_ID) instanceof LogGroup) fn.node.tryRemoveChild(FLAG_LOG_GROUP_ID);
 }
 
 /** A function that already names its log group (or whose logging config is a token) is left alone. */

@@ -13,6 +13,7 @@ import { SETTINGS } from '../../lib/settings/lab-config';
 import { ROSTER_MAX_STUDENTS } from '../../lib/settings/roster';
 import { SETTINGS_FILE } from '../../lib/settings/sources';
 import { cdkSynth } from '../support/cdk-cli';
+import { cliContext } from '../support/cli-context';
 import { scratchProject } from '../support/project';
 
 type Source = 'c' | 'file' | 'cdk.json';
@@ -93,9 +94,9 @@ const specificCases: BadCase[] = [
   { name: 'a 100 KB value is cut', source: 'c', settings: { student: 'a'.repeat(100_000) }, expected: /student: got "a{79}… \(100002 characters\); allowed: lowercase letters/ },
   { name: 'a byte-order mark is shown', source: 'c', settings: { student: 'an\ufeffa' }, expected: /student: got "an\\ufeffa"; allowed/ },
   { name: 'a zero-width space is shown', source: 'file', settings: { modules: 'ec2\u200b' }, expected: /modules: got "ec2\\u200b"; allowed/ },
-  { name: 'fleetMin=3 alone is a fleetMin problem', source: 'c', settings: { fleetMin: '3' }, expected: /^  - fleetMin: got {"fleetMin":3,"fleetDesired":2,"fleetMax":4}; allowed: a whole number, 1 <= fleetMin <= fleetDesired$/m },
-  { name: 'fleetDesired=5 alone is a fleetDesired problem', source: 'c', settings: { fleetDesired: '5' }, expected: /^  - fleetDesired: got {"fleetMin":2,"fleetDesired":5,"fleetMax":4}/m },
-  { name: 'fleetMax=10', source: 'c', settings: { fleetMax: '10' }, expected: /^  - fleetMax: got {"fleetMin":2,"fleetDesired":2,"fleetMax":10}/m },
+  { name: 'fleetMin=3 alone is a fleetMin problem', source: 'c', settings: { fleetMin: '3' }, expected: /^  - fleetMin: got {"fleetMin":3,"fleetDesired":2,"fleetMax":2}; allowed: a whole number, 1 <= fleetMin <= fleetDesired$/m },
+  { name: 'fleetDesired=5 alone is a fleetDesired problem', source: 'c', settings: { fleetDesired: '5' }, expected: /^  - fleetDesired: got {"fleetMin":1,"fleetDesired":5,"fleetMax":2}/m },
+  { name: 'fleetMax=10', source: 'c', settings: { fleetMax: '10' }, expected: /^  - fleetMax: got {"fleetMin":1,"fleetDesired":2,"fleetMax":10}/m },
   { name: 'a fractional fleet size', source: 'cdk.json', settings: { fleetMax: 3.5 }, expected: got('fleetMax', '3.5') },
   { name: 'a negative fleet size', source: 'file', settings: { fleetMin: -1 }, expected: got('fleetMin', '-1') },
   { name: 'expiresAfterHours=0', source: 'c', settings: { expiresAfterHours: '0' }, expected: got('expiresAfterHours', '"0"') },
@@ -163,7 +164,8 @@ describe('a guardrail finding after the settings passed', () => {
     const arranged = arrange({ name: 'guardrail', source: 'c', settings: { modules: 's3' }, expected: /x/ });
     const lines: string[] = [];
     const code = synthesizeClassLab({
-      projectDir: arranged.project.dir, outdir: arranged.project.outdir, context: arranged.context, error: (l) => lines.push(l),
+      // The context the CLI hands the app: with it, a finding no longer makes app.synth() throw.
+      projectDir: arranged.project.dir, outdir: arranged.project.outdir, context: cliContext(arranged.context), error: (l) => lines.push(l),
       // What an allowedCidr open to the world without acknowledgement would produce: AwsSolutions-EC23.
       beforeSynth: (app) => {
         const stack = app.node.findAll().find((c): c is Stack => Stack.isStack(c))!;
@@ -174,6 +176,9 @@ describe('a guardrail finding after the settings passed', () => {
     expect(code).toBe(1);
     expect(lines.join('\n')).toMatch(/Guardrails .* stopped synthesis; nothing was written/);
     expect(lines.join('\n')).toMatch(/AwsSolutions-EC23: caused by the setting allowedCidr/);
+    // Only the rule that failed is listed, not the acknowledged ones the report also names.
+    const failedRules = lines.join('\n').split('stopped synthesis; nothing was written.')[1].trim().split('\n');
+    expect(failedRules).toEqual([expect.stringMatching(/^- AwsSolutions-EC23: caused by the setting allowedCidr/)]);
     expectNothingWritten(arranged);
   });
 

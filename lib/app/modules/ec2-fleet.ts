@@ -1,6 +1,7 @@
+import { tagClassModule } from '../class-module-tag';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, NestedStack, NestedStackProps, Tags } from 'aws-cdk-lib';
+import { Duration, NestedStack, NestedStackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -24,10 +25,17 @@ export const FLEET_HEALTH_PATH = '/health';
 export const FLEET_REQUESTS_PER_TARGET_PER_MINUTE = 120;
 /** Listener rule priority of the fleet: the last rule, so the fleet answers every path no other module claims. */
 export const FLEET_RULE_PRIORITY = 50000;
-/** Instance refresh on a launch template change: the whole fleet stays in service... */
-export const FLEET_REFRESH_MIN_HEALTHY_PERCENT = 100;
-/** ...and its replacements start beside it (at most twice the fleet for a few minutes). */
-export const FLEET_REFRESH_MAX_HEALTHY_PERCENT = 200;
+/**
+ * Instance refresh on a launch template change: half the fleet stays in service (one of the
+ * default two instances)...
+ */
+export const FLEET_REFRESH_MIN_HEALTHY_PERCENT = 50;
+/**
+ * ...and the group never grows past its size while it replaces instances, so the refresh needs
+ * no vCPU beyond the fleet's own: a refresh at 200% would double a scaled-out fleet and exceed a
+ * new account's 5 On-Demand vCPUs (`plan` counts the refresh's peak from this template).
+ */
+export const FLEET_REFRESH_MAX_HEALTHY_PERCENT = 100;
 
 export interface Ec2FleetProps extends NestedStackProps {
   readonly config: LabConfig;
@@ -130,7 +138,7 @@ export class Ec2Fleet extends NestedStack {
     acknowledge(this.autoScalingGroup, 'cdk-validator-cfnguard::autoscaling_multiple_az_check', 'The group spans two AZs through VPCZoneIdentifier (one fleet subnet per AZ); the rule only reads AvailabilityZones, which would repeat what the subnets already say.');
     acknowledge(this.autoScalingGroup, 'cdk-validator-cfnguard::autoscaling_mixed_instances_policy_multiple_instance_types_check', 'One burstable instance type (the instanceType setting) keeps the lab cheap and predictable in sandboxes that allow few types; a mixed-instances policy is not part of this class.');
     acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3', 'Students watch scaling activity in the console during the lab; SNS notifications would go nowhere.');
-    Tags.of(this).add('class-module', 'ec2');
+    tagClassModule(this, 'ec2');
   }
 }
 
@@ -139,9 +147,10 @@ export class Ec2Fleet extends NestedStack {
  * user data, or a newer Amazon Linux AMI that the SSM parameter picks up on any update).
  * Without an update policy the group would keep its old instances. CloudFormation's
  * AutoScalingInstanceRefresh update policy starts an EC2 Auto Scaling instance refresh instead:
- * it launches the new instances first (max 200% of the fleet), waits until the group's ELB
- * health check finds them healthy plus the group's instance warmup, then terminates the old
- * ones (min 100% in service throughout), and the deploy finishes only when the refresh has.
+ * it replaces half the fleet at a time (min 50% in service, max 100%: never more instances than
+ * the group's size, so no vCPU beyond the fleet's), waits until the group's ELB health check
+ * finds the new ones healthy plus the group's instance warmup, then does the other half, and the
+ * deploy finishes only when the refresh has. (Percentages are of the desired capacity.)
  * No cfn-signal is needed, so it works from the fleet's subnets without internet.
  * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_autoscaling.UpdatePolicy.html
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html
