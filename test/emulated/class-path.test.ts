@@ -25,6 +25,7 @@ import { sweepResource } from '../../lib/instructor-tool/teardown/blockers';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { Clock } from '../../lib/instructor-tool/core/clock';
 import { cdkSynth } from '../support/cdk-cli';
+import { cliAssembly } from '../support/cli-synth';
 import { REPO_ROOT, scratchProject, ScratchProject } from '../support/project';
 import { emulatedDescribe, Emulator, emulatorEnv, SERVER_GUARD_PREFIX, startEmulator } from './support/moto';
 import { commandsInToolSource, recordingClients, Sent } from './support/recorder';
@@ -189,8 +190,8 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     let resolve: Record<string, string> = {};
     const outputsFile = path.join(project.dir, 'cdk-outputs.json');
 
-    test('synthesizes once', () => {
-      app = synth(project);
+    test('the default variant, as the real CLI synthesized it for this run', () => {
+      app = cliAssembly('default').project.outdir;
     }, 240_000);
 
     test('npx cdk bootstrap', () => {
@@ -355,14 +356,14 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     }, 240_000);
   });
 
-  describe('Learner Lab: the bootstrap without roles, deploy as LabRole', () => {
+  describe('Learner Lab with expiry: the bootstrap without roles, deploy as LabRole', () => {
     freshAccount();
     const project = newProject();
     let app = '';
     project.write('lab-settings.json', JSON.stringify({ sandbox: 'learner-lab' }));
 
-    test('synthesizes once', () => {
-      app = synth(project);
+    test('the Learner Lab variant (expiry on), as the real CLI synthesized it for this run', () => {
+      app = cliAssembly('learner-lab').project.outdir;
     }, 240_000);
 
     test('npx cdk bootstrap --template learner-lab/bootstrap-template.yaml, deploy, status', async () => {
