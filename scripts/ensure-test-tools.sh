@@ -3,7 +3,8 @@
 # jsdom, the Dockerfile linter) when they are missing or older than test-tools/package-lock.json,
 # so `npm ci && npm test` works on a fresh machine while the student's `npm ci` stays light.
 # System tools are not installed here: without shellcheck or cfn-lint the checks that need them
-# are skipped with a notice. CI=true requires shellcheck; CFN_LINT_REQUIRED=true requires cfn-lint.
+# are skipped with a notice. CI=true requires shellcheck and moto_server (the emulated-account tier,
+# moto 5.2.1); CFN_LINT_REQUIRED=true requires cfn-lint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,3 +30,4 @@ require_tool() { # tool, whether required, how to install
 }
 require_tool shellcheck "${CI:-}" "apt-get install shellcheck; CI=true requires it"
 require_tool cfn-lint "${CFN_LINT_REQUIRED:-}" "pip install cfn-lint; CFN_LINT_REQUIRED=true requires it"
+require_tool moto_server "${CI:-}" "pip install \"moto[server]==5.2.1\"; CI=true requires it for the emulated-account tier"

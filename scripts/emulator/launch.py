@@ -56,6 +56,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.host not in LOOPBACK:
         parser.error(f"--host must be loopback (127.0.0.1, localhost or ::1), got {args.host}")
+    # moto's own boto3 calls would otherwise look for credentials at the instance metadata
+    # service (169.254.169.254), which the guard refuses: the emulator needs none.
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     guard_network()
     import patches
     applied = patches.apply_all()

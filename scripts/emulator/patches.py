@@ -130,10 +130,45 @@ def nested_stacks_know_their_root() -> None:
 
 @patch
 def failed_delete_is_delete_failed() -> None:
-    """A stack whose delete fails stays, as DELETE_FAILED with the reason (AWS: DeleteStack,
-    stack status codes); stock moto drops the stack from the account, so it looks deleted
-    while its resources remain."""
-    from moto.cloudformation.models import CloudFormationBackend
+    """A stack whose delete fails stays, as DELETE_FAILED, with a DELETE_FAILED event for each
+    resource that failed (its logical and physical id, type and reason), and a nested stack that
+    failed fails its resource in the parent (AWS: DeleteStack, stack status codes, stack events).
+    Stock moto drops the stack from the account, so it looks deleted while its resources remain,
+    and a nested stack's failure never reaches its parent."""
+    from moto.cloudformation.models import CloudFormationBackend, Event, Stack
+
+    def delete_resources(stack: Any) -> dict[str, tuple[Any, Exception]]:
+        # moto's ResourceMap.delete, keeping which resource failed and why.
+        resources = stack.resource_map
+        remaining = {k for k, v in resources._resource_json_map.items() if v.get("DeletionPolicy") != "Retain"}
+        failed: dict[str, tuple[Any, Exception]] = {}
+        previous = len(remaining) + 1
+        while remaining and len(remaining) < previous:
+            previous = len(remaining)
+            for key in list(remaining):
+                parsed = resources._parsed_resources.get(key)
+                try:
+                    if not isinstance(parsed, str) and parsed is not None:
+                        resources._delete_resource(parsed, resources._resource_json_map[parsed.logical_resource_id])
+                        resources._parsed_resources.pop(parsed.logical_resource_id)
+                except Exception as error:
+                    # CloudFormation takes a resource already gone for deleted.
+                    if not gone(error):
+                        failed[key] = (parsed, error)
+                        continue
+                    resources._parsed_resources.pop(key, None)
+                    remaining.discard(key)
+                    failed.pop(key, None)
+                else:
+                    remaining.discard(key)
+                    failed.pop(key, None)
+        return {k: v for k, v in failed.items() if k in remaining}
+
+    def gone(error: Exception) -> bool:
+        return "NotFound" in type(error).__name__ or "NotFound" in str(getattr(error, "code", "")) or "does not exist" in str(error)
+
+    def physical_id(resource: Any) -> str:
+        return resource.stack_id if isinstance(resource, Stack) else str(getattr(resource, "physical_resource_id", "") or "")
 
     def delete_stack(self, name_or_stack_id):  # type: ignore[no-untyped-def]
         stack = self.stacks.get(name_or_stack_id) or next(
@@ -142,10 +177,15 @@ def failed_delete_is_delete_failed() -> None:
         if stack is None:
             return
         stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
-        try:
-            stack.resource_map.delete()
-        except Exception as error:  # moto raises what the failing resource's backend raised
-            reason = f"The following resource(s) failed to delete: {error}"
+        failed = delete_resources(stack)
+        if failed:
+            for logical_id, (resource, error) in failed.items():
+                stack.events.append(Event(
+                    stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
+                    physical_resource_id=physical_id(resource), resource_type=stack.resource_map._resource_json_map[logical_id]["Type"],
+                    resource_status="DELETE_FAILED", resource_status_reason=str(error), resource_properties=None,
+                ))
+            reason = f"The following resource(s) failed to delete: [{', '.join(sorted(failed))}]. "
             stack.status = "DELETE_FAILED"
             stack.status_reason = stack.stack_status_reason = reason
             stack._add_stack_event("DELETE_FAILED", resource_status_reason=reason)
@@ -159,6 +199,205 @@ def failed_delete_is_delete_failed() -> None:
             self.exports.pop(export_name, None)
 
     CloudFormationBackend.delete_stack = delete_stack  # type: ignore[method-assign]
+
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):  # type: ignore[no-untyped-def]
+        from moto.cloudformation.models import cloudformation_backends
+
+        backend = cloudformation_backends[account_id][region_name]
+        backend.delete_stack(resource_name)
+        nested = next((s for s in backend.stacks.values() if s.name == resource_name), None)
+        if nested is not None and nested.status == "DELETE_FAILED":
+            raise RuntimeError(f"Embedded stack {nested.stack_id} was not successfully deleted: {nested.status_reason}")
+
+    Stack.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
+@patch
+def cloudformation_deletes_what_it_created() -> None:
+    """Deleting a stack deletes every resource CloudFormation created for it (unless retained).
+    Stock moto has no CloudFormation delete for these types and leaves them behind while the
+    stack reads DELETE_COMPLETE: ECS clusters, services and task definitions, ELBv2 target
+    groups, listeners and listener rules, Route 53 hosted zones, route tables, routes, subnet
+    route table associations, internet gateways and their VPC attachments. The leftover route
+    tables then keep the VPC from being deleted."""
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.internet_gateways import InternetGateway
+    from moto.ec2.models.route_tables import Route, RouteTable
+    from moto.ec2.models.subnets import SubnetRouteTableAssociation
+    from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
+    from moto.ecs.models import Cluster, Service, TaskDefinition, ecs_backends
+    from moto.elbv2.models import FakeListener, FakeListenerRule, FakeTargetGroup, elbv2_backends
+    from moto.route53.models import FakeZone, route53_backends
+    from moto.utilities.utils import get_partition
+
+    def ec2(account_id: str, region: str) -> Any:
+        return ec2_backends[account_id][region]
+
+    def disassociate(self: Any, account_id: str, region: str) -> None:
+        route_table = ec2(account_id, region).get_route_table(self.route_table_id)
+        for association_id, subnet_id in list(route_table._associations.items()):
+            if subnet_id == self.subnet_id:
+                ec2(account_id, region).disassociate_route_table(association_id)
+
+    deleters: dict[type, Callable[[Any, str, str], None]] = {
+        Cluster: lambda self, a, r: ecs_backends[a][r].delete_cluster(self.name),
+        Service: lambda self, a, r: ecs_backends[a][r].delete_service(self.cluster_name, self.name, force=True),
+        TaskDefinition: lambda self, a, r: ecs_backends[a][r].deregister_task_definition(self.arn),
+        FakeTargetGroup: lambda self, a, r: elbv2_backends[a][r].delete_target_group(self.arn),
+        FakeListener: lambda self, a, r: elbv2_backends[a][r].delete_listener(self.arn),
+        FakeListenerRule: lambda self, a, r: elbv2_backends[a][r].delete_rule(self.arn),
+        FakeZone: lambda self, a, r: route53_backends[a][get_partition(r)].delete_hosted_zone(self.id),
+        RouteTable: lambda self, a, r: ec2(a, r).delete_route_table(self.id),
+        Route: lambda self, a, r: ec2(a, r).delete_route(self.route_table.id, self.destination_cidr_block),
+        SubnetRouteTableAssociation: disassociate,
+        InternetGateway: lambda self, a, r: ec2(a, r).delete_internet_gateway(self.id),
+        VPCGatewayAttachment: lambda self, a, r: ec2(a, r).detach_internet_gateway(self.gateway_id, self.vpc_id),
+    }
+    def already_gone(error: Exception) -> bool:
+        return isinstance(error, KeyError) or "NotFound" in type(error).__name__ or "NotFound" in str(getattr(error, "code", ""))
+
+    def idempotent(deleter: Callable[[Any, str, str], None]) -> Callable[[Any, str, str], None]:
+        # CloudFormation takes a resource already gone for deleted; moto retries a stack's
+        # failed deletes, so a resource may be asked twice.
+        def delete(self: Any, account_id: str, region: str) -> None:
+            try:
+                deleter(self, account_id, region)
+            except Exception as error:
+                if not already_gone(error):
+                    raise
+        return delete
+
+    for model, deleter in deleters.items():
+        model.delete = idempotent(deleter)  # type: ignore[attr-defined]
+
+
+@patch
+def primary_interface_deleted_with_instance() -> None:
+    """An instance's primary network interface, created at launch, is deleted when the instance
+    terminates (DeleteOnTermination defaults to true for it). Stock moto keeps it unless the
+    launch said DeleteOnTermination=true explicitly, so every instance the Auto Scaling group
+    ever ran leaves an interface in the lab's subnets."""
+    from moto.ec2.models.instances import Instance
+
+    original = Instance.terminate
+
+    def terminate(self: Any) -> Any:
+        # The kit never launches with an existing interface or DeleteOnTermination=false.
+        primary = self.nics.get(0)
+        if primary is not None:
+            primary.delete_on_termination = True
+        return original(self)
+
+    Instance.terminate = terminate  # type: ignore[method-assign]
+
+
+@patch
+def ecs_service_linked_role_name() -> None:
+    """`CreateServiceLinkedRole --aws-service-name ecs.amazonaws.com` creates
+    `AWSServiceRoleForECS`; stock moto derives `AWSServiceRoleForecs` from the service name, so
+    `doctor` never finds the role it just created."""
+    from moto.iam import models
+
+    models.SERVICE_NAME_CONVERSION["ecs"] = "ECS"
+
+
+@patch
+def service_quotas_of_the_class() -> None:
+    """Service Quotas answers GetServiceQuota and GetAWSDefaultServiceQuota for every quota code
+    of every service. Stock moto knows only the `vpc` quotas and has no
+    GetAWSDefaultServiceQuota at all (an HTML error page). Here both answer, for the quotas
+    `doctor` reads, with AWS's default values from the kit's data/quotas.json (each with its
+    source): a new account's applied value is the default."""
+    import json
+    import os
+
+    from moto.servicequotas import models, responses
+    from moto.servicequotas.exceptions import NoSuchResource
+
+    table = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "quotas.json")
+    with open(table, encoding="utf8") as f:
+        kit_quotas = [q for q in json.load(f)["quotas"] if q.get("quotaCode")]
+
+    def quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
+        for known in models.VPC_DEFAULT_QUOTAS if service_code == "vpc" else []:
+            if known["QuotaCode"] == quota_code:
+                return known
+        for q in kit_quotas:
+            if q["serviceCode"] == service_code and q["quotaCode"] == quota_code:
+                return {
+                    "ServiceCode": service_code, "QuotaCode": quota_code, "QuotaName": q["name"], "Value": float(q["default"]),
+                    "QuotaArn": f"arn:aws:servicequotas:{self.region_name}::{service_code}/{quota_code}", "Unit": "None",
+                    "Adjustable": True, "GlobalQuota": q.get("scope") == "account",
+                }
+        raise NoSuchResource
+
+    def get_aws_default_service_quota(self: Any) -> str:
+        params = json.loads(self.body)
+        return json.dumps({"Quota": self.backend.get_service_quota(str(params.get("ServiceCode")), str(params.get("QuotaCode")))})
+
+    models.ServiceQuotasBackend.get_service_quota = quota  # type: ignore[method-assign]
+    responses.ServiceQuotasResponse.get_aws_default_service_quota = get_aws_default_service_quota  # type: ignore[attr-defined]
+
+
+@patch
+def bucket_versioning_from_template() -> None:
+    """A bucket created with `VersioningConfiguration: {Status: Enabled}` is versioned from the
+    start; stock moto's CloudFormation ignores the property, so every upload replaces the object
+    and the S3 lab's versions never appear."""
+    from moto.s3.models import FakeBucket, s3_backends
+    from moto.utilities.utils import get_partition
+
+    original = FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):  # type: ignore[no-untyped-def]
+        bucket = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        status = cloudformation_json.get("Properties", {}).get("VersioningConfiguration", {}).get("Status")
+        if status:
+            s3_backends[account_id][get_partition(region_name)].put_bucket_versioning(bucket.name, status)
+        return bucket
+
+    FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
+@patch
+def non_empty_bucket_fails_delete() -> None:
+    """CloudFormation cannot delete a bucket that still has objects (or versions): the resource
+    fails with "The bucket you tried to delete is not empty" and the stack goes DELETE_FAILED.
+    Stock moto keeps the bucket, says nothing, and reports the resource deleted."""
+    from moto.s3.models import FakeBucket, s3_backends
+    from moto.utilities.utils import get_partition
+
+    original = FakeBucket.delete_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):  # type: ignore[no-untyped-def]
+        bucket = s3_backends[account_id][get_partition(region_name)].buckets.get(resource_name)
+        if bucket is not None and bucket.keys:
+            raise RuntimeError(f"The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Error Code: BucketNotEmpty): {resource_name}")
+        original(cls, resource_name, cloudformation_json, account_id, region_name)
+
+    FakeBucket.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
+@patch
+def group_delete_without_its_target_groups() -> None:
+    """Deleting an Auto Scaling group whose target group is already gone works: the group's
+    instances are terminated and the group goes. Stock moto deregisters the instances from every
+    attached target group first and fails with TargetGroupNotFound, so in a stack delete that
+    removed the target group first the group (and its nested stack) stays, and a force delete
+    fails the same way."""
+    from moto.autoscaling.models import AutoScalingBackend
+    from moto.elbv2.models import elbv2_backends
+
+    original = AutoScalingBackend.delete_auto_scaling_group
+
+    def delete_auto_scaling_group(self, group_name: str) -> None:  # type: ignore[no-untyped-def]
+        group = self.autoscaling_groups.get(group_name)
+        if group is not None:
+            existing = elbv2_backends[self.account_id][self.region_name].target_groups
+            group.target_group_arns = [arn for arn in group.target_group_arns if arn in existing]
+        original(self, group_name)
+
+    AutoScalingBackend.delete_auto_scaling_group = delete_auto_scaling_group  # type: ignore[method-assign]
 
 
 def apply_all() -> list[str]:

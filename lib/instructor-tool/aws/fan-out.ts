@@ -11,6 +11,7 @@
  */
 import { AwsClients, AwsTarget } from './clients';
 import { describeAwsError, errorName, EXIT, ToolError } from '../core/errors';
+import { partitionOf } from './arns';
 import { mapBounded } from './poller';
 
 /** One account and Region of the class, with the roster students who deploy there. */
@@ -68,20 +69,24 @@ export function accountTargets(students: ReadonlyArray<{ id: string; account?: s
   return [...groups.values()];
 }
 
-/** The clients for one account: its profile, or the role assumed from the instructor's credentials. */
-function clientsFor(target: AccountTarget, options: FanOutOptions): { clients: AwsClients; via: string } {
+/**
+ * The clients for one account: its profile, or the role assumed from the instructor's credentials.
+ * The role's ARN names the Region's partition (a role in China is `arn:aws-cn:iam::...`).
+ */
+async function clientsFor(target: AccountTarget, options: FanOutOptions): Promise<{ clients: AwsClients; via: string }> {
   const region = target.region ?? options.base.region;
   const profile = options.profiles?.[target.account];
   if (profile) return { clients: options.makeClients({ region, profile }), via: `profile ${profile}` };
   if (!options.roleName) {
     throw new ToolError(`no way into account ${target.account}: pass --assume-role-name (e.g. OrganizationAccountAccessRole) or --account-profile ${target.account}=<profile>`, EXIT.usage);
   }
-  const roleArn = `arn:aws:iam::${target.account}:role/${options.roleName}`;
-  return { clients: options.makeClients({ ...options.base, region }).assumeRole(roleArn, region), via: `role ${options.roleName}` };
+  const instructor = options.makeClients({ ...options.base, region });
+  const roleArn = `arn:${partitionOf(region ?? (await instructor.region()))}:iam::${target.account}:role/${options.roleName}`;
+  return { clients: instructor.assumeRole(roleArn, region), via: `role ${options.roleName}` };
 }
 
 async function attempt<T>(target: AccountTarget, options: FanOutOptions, work: (clients: AwsClients, target: AccountTarget) => Promise<T>): Promise<{ value: T; via: string }> {
-  const { clients, via } = clientsFor(target, options);
+  const { clients, via } = await clientsFor(target, options);
   const identity = await clients.identity();
   // A profile or role that lands elsewhere must never act on the wrong account (teardown!).
   if (identity.account !== target.account) {

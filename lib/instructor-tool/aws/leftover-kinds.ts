@@ -6,13 +6,17 @@
 export type LeftoverKind =
   | 'instance' | 'volume' | 'snapshot' | 'network-interface' | 'security-group' | 'load-balancer' | 'target-group'
   | 'log-group' | 'ecr-repository' | 'bucket' | 'hosted-zone' | 'nat-gateway' | 'elastic-ip' | 'vpc'
-  | 'ecs-service' | 'ecs-cluster' | 'ecs-task' | 'auto-scaling-group' | 'internet-gateway' | 'record-set' | 'other';
+  | 'ecs-service' | 'ecs-cluster' | 'ecs-task' | 'auto-scaling-group' | 'internet-gateway' | 'record-set'
+  | 'subnet' | 'route-table' | 'listener' | 'listener-rule' | 'ecs-task-definition' | 'stack' | 'other';
 
 /**
  * Kinds that keep costing money (or start things that do) while they exist. A network
  * interface is billable only with a public IPv4 address (charged per hour); an ECS service
  * or Auto Scaling group starts tasks and instances; an empty cluster is free, but what the
- * tool cannot see inside is counted.
+ * tool cannot see inside is counted. Free, and so never billable: a VPC, its subnets, route
+ * tables and internet gateway (they count against the Region's quotas, and the report names
+ * them), listeners and rules (the load balancer is what bills), a stack (its resources bill), and
+ * an ECS task definition, which costs nothing in any state.
  */
 export const BILLABLE: ReadonlySet<LeftoverKind> = new Set<LeftoverKind>([
   'instance', 'volume', 'snapshot', 'load-balancer', 'log-group', 'ecr-repository', 'bucket', 'hosted-zone', 'nat-gateway', 'elastic-ip',
@@ -45,6 +49,12 @@ export function deleteCommand(kind: LeftoverKind, id: string): string {
     case 'ecs-task': return `aws ecs stop-task --task ${id}${ecsTaskCluster(id)}`;
     case 'auto-scaling-group': return `aws autoscaling delete-auto-scaling-group --force-delete --auto-scaling-group-name ${id}`;
     case 'record-set': return `aws route53 change-resource-record-sets (DELETE the record ${id} in its hosted zone)`;
+    case 'subnet': return `aws ec2 delete-subnet --subnet-id ${id}`;
+    case 'route-table': return `aws ec2 delete-route-table --route-table-id ${id}`;
+    case 'listener': return `aws elbv2 delete-listener --listener-arn ${id}`;
+    case 'listener-rule': return `aws elbv2 delete-rule --rule-arn ${id}`;
+    case 'ecs-task-definition': return `aws ecs delete-task-definitions --task-definitions ${id} (optional: it costs nothing; an ACTIVE one needs aws ecs deregister-task-definition first)`;
+    case 'stack': return `aws cloudformation delete-stack --stack-name ${id} (or class-lab-admin teardown)`;
     default: return `delete ${id} in the AWS console (Resource Groups > Tag Editor finds it by the kit's tags)`;
   }
 }
@@ -71,6 +81,8 @@ export interface Leftover {
   readonly command: string;
   /** Why it is reported when the tool could not tell whether it is there (access denied, say). */
   readonly unverified?: string;
+  /** What the service says of it, when that is why it is free (an INACTIVE task definition). */
+  readonly note?: string;
 }
 
 /** A resource the stacks recorded before deletion (from ListStackResources). */
@@ -100,6 +112,12 @@ const TYPE_KINDS: Record<string, LeftoverKind> = {
   'AWS::ECS::Cluster': 'ecs-cluster',
   'AWS::AutoScaling::AutoScalingGroup': 'auto-scaling-group',
   'AWS::Route53::RecordSet': 'record-set',
+  'AWS::EC2::Subnet': 'subnet',
+  'AWS::EC2::RouteTable': 'route-table',
+  'AWS::ElasticLoadBalancingV2::Listener': 'listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule': 'listener-rule',
+  'AWS::ECS::TaskDefinition': 'ecs-task-definition',
+  'AWS::CloudFormation::Stack': 'stack',
 };
 
 /** The kind a CloudFormation type leaves behind, for a retained resource; 'other' when the kit has no name for it. */
@@ -135,7 +153,7 @@ export function candidateFromArn(arn: string): Candidate {
   const ec2: Array<[string, LeftoverKind]> = [
     ['instance/', 'instance'], ['volume/', 'volume'], ['snapshot/', 'snapshot'], ['network-interface/', 'network-interface'],
     ['security-group/', 'security-group'], ['natgateway/', 'nat-gateway'], ['elastic-ip/', 'elastic-ip'], ['vpc/', 'vpc'],
-    ['internet-gateway/', 'internet-gateway'],
+    ['internet-gateway/', 'internet-gateway'], ['subnet/', 'subnet'], ['route-table/', 'route-table'],
   ];
   if (service === 'ec2') {
     for (const [prefix, kind] of ec2) if (slash(prefix)) return { kind, id: slash(prefix)!, foundBy: 'tags' };
@@ -143,6 +161,8 @@ export function candidateFromArn(arn: string): Candidate {
   if (service === 'elasticloadbalancing') {
     if (resource.startsWith('loadbalancer/')) return { kind: 'load-balancer', id: arn, foundBy: 'tags' };
     if (resource.startsWith('targetgroup/')) return { kind: 'target-group', id: arn, foundBy: 'tags' };
+    if (resource.startsWith('listener/')) return { kind: 'listener', id: arn, foundBy: 'tags' };
+    if (resource.startsWith('listener-rule/')) return { kind: 'listener-rule', id: arn, foundBy: 'tags' };
   }
   if (service === 'logs' && resource.startsWith('log-group:')) return { kind: 'log-group', id: resource.slice('log-group:'.length).replace(/:\*$/, ''), foundBy: 'tags' };
   if (service === 'ecr' && slash('repository/')) return { kind: 'ecr-repository', id: slash('repository/')!, foundBy: 'tags' };
@@ -152,6 +172,8 @@ export function candidateFromArn(arn: string): Candidate {
   if (service === 'ecs' && resource.startsWith('service/')) return { kind: 'ecs-service', id: arn, foundBy: 'tags' };
   if (service === 'ecs' && resource.startsWith('cluster/')) return { kind: 'ecs-cluster', id: slash('cluster/')!, foundBy: 'tags' };
   if (service === 'ecs' && resource.startsWith('task/')) return { kind: 'ecs-task', id: arn, foundBy: 'tags' };
+  if (service === 'ecs' && resource.startsWith('task-definition/')) return { kind: 'ecs-task-definition', id: arn, foundBy: 'tags' };
+  if (service === 'cloudformation' && resource.startsWith('stack/')) return { kind: 'stack', id: arn, foundBy: 'tags' };
   if (service === 'autoscaling' && resource.includes('autoScalingGroupName/')) return { kind: 'auto-scaling-group', id: resource.split('autoScalingGroupName/')[1], foundBy: 'tags' };
   return { kind: 'other', id: arn, foundBy: 'tags' };
 }

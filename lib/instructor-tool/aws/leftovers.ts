@@ -3,16 +3,24 @@
  * Tagging API, EC2 tag filters) and from the physical ids the deleted stacks recorded; each
  * candidate is checked against its own service, so a stale tag index or a terminated
  * instance is not reported as a leftover.
+ *
+ * The Resource Groups Tagging API keeps answering with resources for a while after they are
+ * deleted ("previously tagged resources"; listener rules, volumes, hosted zones and more are
+ * reported: https://github.com/aws/aws-sdk/issues/302, https://github.com/aws/aws-cli/issues/8197),
+ * so a tagged ARN is only a candidate until the service's own describe call says it is there.
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
-  DescribeAddressesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, DescribeVpcsCommand, Filter,
+  DescribeAddressesCommand, DescribeInstancesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeSubnetsCommand, DescribeVolumesCommand, DescribeVpcsCommand, Filter,
 } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand,
+} from '@aws-sdk/client-ecs';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
@@ -119,7 +127,19 @@ async function taggedAutoScalingGroups(clients: AwsClients, clock: Clock, studen
 }
 
 /** Whether a candidate is still there: a yes, a no, or "cannot tell" (reported, to be safe). */
-type Presence = { there: false } | { there: true; billable?: boolean; unverified?: string };
+type Presence = { there: false } | { there: true; billable?: boolean; unverified?: string; note?: string };
+
+/**
+ * What CloudFormation leaves of a task definition: deleting the stack deregisters it, and a
+ * deregistered (INACTIVE) revision stays discoverable, and tagged, indefinitely; only
+ * DeleteTaskDefinitions removes it, through DELETE_IN_PROGRESS. It runs nothing, costs nothing
+ * and blocks no delete, so it is reported as free and the teardown does not delete it: that
+ * would be an irreversible call beyond what CloudFormation does, for no saving.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterTaskDefinition.html
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-definition-state.html
+ */
+export const INACTIVE_TASK_DEFINITION_NOTE = 'INACTIVE (deregistered): the state CloudFormation leaves a task definition in; it runs nothing and costs nothing';
+const GONE_TASK_DEFINITION = /Unable to describe task definition/i;
 
 async function exists(clients: AwsClients, candidate: Candidate): Promise<Presence> {
   const { id } = candidate;
@@ -195,8 +215,27 @@ async function exists(clients: AwsClients, candidate: Candidate): Promise<Presen
       return found !== undefined && found.lastStatus !== 'STOPPED';
     });
     case 'auto-scaling-group': return probe(async () => ((await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [id] }))).AutoScalingGroups ?? []).length > 0);
-    // Records and gateways: the tool has no probe for them, so a tagged one
-    // is reported as there (the tag index lags by minutes at most).
+    case 'internet-gateway': return probe(async () => ((await clients.ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [id] }))).InternetGateways ?? []).length > 0);
+    case 'subnet': return probe(async () => ((await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }))).Subnets ?? []).length > 0);
+    case 'route-table': return probe(async () => ((await clients.ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] }))).RouteTables ?? []).length > 0);
+    case 'listener': return probe(async () => ((await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [id] }))).Listeners ?? []).length > 0);
+    case 'listener-rule': return probe(async () => ((await clients.elbv2.send(new DescribeRulesCommand({ RuleArns: [id] }))).Rules ?? []).length > 0);
+    case 'stack': return probe(async () => {
+      // A deleted stack is still described by its unique id, as DELETE_COMPLETE.
+      const status = (await clients.cloudformation.send(new DescribeStacksCommand({ StackName: id }))).Stacks?.[0]?.StackStatus;
+      return status !== undefined && status !== 'DELETE_COMPLETE';
+    });
+    case 'ecs-task-definition': {
+      try {
+        const status = (await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: id }))).taskDefinition?.status;
+        if (status === undefined) return { there: false };
+        return status === 'ACTIVE' ? { there: true, note: 'ACTIVE: still registered; it runs nothing by itself and costs nothing' } : { there: true, note: status === 'INACTIVE' ? INACTIVE_TASK_DEFINITION_NOTE : `${status}: ECS deletes it once no task uses it` };
+      } catch (error) {
+        if (GONE_TASK_DEFINITION.test((error as Error)?.message ?? '')) return { there: false };
+        return probe(() => Promise.reject(error));
+      }
+    }
+    // Records and kinds without a describe call the tool makes: reported as there, unverified.
     default: return { there: true, unverified: 'the tool cannot look this kind up; the kit\'s tags still name it' };
   }
 }
@@ -229,7 +268,7 @@ export async function scanLeftovers(clients: AwsClients, clock: Clock, student: 
     if (!presence.there) continue;
     leftovers.push({
       student, kind: c.kind, id: c.id, billable: presence.billable ?? BILLABLE.has(c.kind), foundBy: c.foundBy,
-      command: deleteCommand(c.kind, c.id), ...(presence.unverified ? { unverified: presence.unverified } : {}),
+      command: deleteCommand(c.kind, c.id), ...(presence.unverified ? { unverified: presence.unverified } : {}), ...(presence.note ? { note: presence.note } : {}),
     });
   }
   return leftovers;

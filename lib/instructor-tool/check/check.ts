@@ -38,7 +38,8 @@ export async function runCheck(reporter: Reporter, deps: CheckDeps, options: Che
   reporter.progress(`Checking ${options.target.stackName} in account ${identity.account}...`);
   const check = await checkStudent(deps, options.target, options.modules);
   const summary = counts(check.results);
-  const ok = summary.fail === 0 && summary.pending === 0;
+  // A check that ran no checkpoint (a stack without the modules asked for) proved nothing.
+  const ok = check.results.length > 0 && summary.fail === 0 && summary.pending === 0;
   reporter.document({ account: identity.account, ...check, ok, summary });
   reporter.line(`${check.stackName} in ${check.region}${check.modules.length ? `, modules ${check.modules.join(', ')}` : ''}:`);
   for (const line of checkLines(check)) reporter.line(line);

@@ -8,7 +8,7 @@
  * health check indicating it has been terminated or stopped."
  * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-verify-scaling-activity.html).
  */
-import { Activity, AutoScalingGroup, DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand } from '@aws-sdk/client-auto-scaling';
+import { Activity, AutoScalingGroup, DescribeAutoScalingGroupsCommand, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
 import { DescribeTargetHealthCommand, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { withRetry } from '../aws/poller';
 import { CheckContext, Checkpoint, fail, output, pass, pending } from './checkpoint';
@@ -25,11 +25,19 @@ async function group(ctx: CheckContext): Promise<AutoScalingGroup | undefined> {
     new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })))).AutoScalingGroups?.[0]);
 }
 
-/** The group's activities, newest first (as Auto Scaling returns them), at most 100. */
+/**
+ * Every activity of the group (the last six weeks), newest first by start time. Auto Scaling
+ * pages them (NextToken) and lists the ones still in progress first, whatever their start time
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeScalingActivities.html),
+ * so the tool reads every page and sorts them itself.
+ */
 async function activities(ctx: CheckContext): Promise<Activity[]> {
   const name = output(ctx, 'FleetAutoScalingGroupName');
-  return ctx.memo('asg-activities', async () => (await withRetry(ctx.clock, () => ctx.clients.autoscaling.send(
-    new DescribeScalingActivitiesCommand({ AutoScalingGroupName: name, MaxRecords: 100 })))).Activities ?? []);
+  return ctx.memo('asg-activities', async () => {
+    const all: Activity[] = [];
+    for await (const page of paginateDescribeScalingActivities({ client: ctx.clients.autoscaling }, { AutoScalingGroupName: name, MaxRecords: 100 })) all.push(...(page.Activities ?? []));
+    return all.sort((a, b) => (b.StartTime?.getTime() ?? 0) - (a.StartTime?.getTime() ?? 0));
+  });
 }
 
 async function targets(ctx: CheckContext, asg: AutoScalingGroup): Promise<TargetHealthDescription[]> {

@@ -5,19 +5,16 @@
  * create, and network interfaces still held by tasks or instances. Each function is safe to
  * run again: something already gone counts as cleared.
  */
-import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  DeleteInternetGatewayCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand,
-  DescribeNetworkInterfacesCommand, DetachInternetGatewayCommand, DetachNetworkInterfaceCommand, NetworkInterface,
+  DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, DetachNetworkInterfaceCommand, NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import { BatchDeleteImageCommand, DeleteRepositoryCommand, ImageIdentifier, ListImagesCommand } from '@aws-sdk/client-ecr';
-import { DeleteLoadBalancerCommand, DeleteTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { Change, ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, ObjectIdentifier } from '@aws-sdk/client-s3';
+import { BatchDeleteImageCommand, ImageIdentifier, ListImagesCommand } from '@aws-sdk/client-ecr';
+import { Change, ChangeResourceRecordSetsCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, ObjectIdentifier } from '@aws-sdk/client-s3';
 import { formatDuration } from '../core/clock';
 import { isGone } from '../core/errors';
 import { withRetry } from '../aws/poller';
-import { deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
+import { backoff, deleteAutoScalingGroup, deleteEcsCluster, deleteEcsService } from './compute-blockers';
 import { BlockerContext, StuckResource } from './context';
 
 /** Documented batch limits: DeleteObjects 1000 keys, BatchDeleteImage 100 ids, ChangeResourceRecordSets 1000 changes (we send 100). */
@@ -25,7 +22,8 @@ export const S3_BATCH = 1000;
 export const ECR_BATCH = 100;
 export const ROUTE53_BATCH = 100;
 
-async function ignoringGone<T>(call: () => Promise<T>): Promise<T | undefined> {
+/** Runs a call; something already gone counts as done (undefined). */
+export async function ignoringGone<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
@@ -63,10 +61,23 @@ export async function emptyBucket(ctx: BlockerContext, bucket: string): Promise<
   return `emptied bucket ${bucket} (${versions} object version(s), ${markers} delete marker(s))`;
 }
 
-/** Deletes every image of a repository (what ECR emptyOnDelete would have done). */
+/**
+ * A failure that goes away once another image is deleted: an image an image index (manifest
+ * list) still references fails with ImageReferencedByManifestList until the index is gone.
+ * Docker 29 and Docker Desktop push an index with every build (the containerd image store), so
+ * a student's repository holds indexes and their children.
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageFailure.html
+ */
+const REFERENCED_BY_INDEX = 'ImageReferencedByManifestList';
+
+/**
+ * Deletes every image of a repository (what ECR emptyOnDelete would have done). Indexes go
+ * before their children: each pass deletes what it can, and the images an index still held are
+ * tried again in the next pass, for as long as a pass deletes something.
+ */
 export async function deleteImages(ctx: BlockerContext, repositoryName: string): Promise<string> {
   const ecr = ctx.clients.ecr;
-  const ids: ImageIdentifier[] = [];
+  let ids: ImageIdentifier[] = [];
   let token: string | undefined;
   do {
     const page = await ignoringGone(() => withRetry(ctx.clock, () => ecr.send(new ListImagesCommand({ repositoryName, nextToken: token }))));
@@ -74,18 +85,32 @@ export async function deleteImages(ctx: BlockerContext, repositoryName: string):
     ids.push(...(page.imageIds ?? []));
     token = page.nextToken;
   } while (token);
+  const total = ids.length;
+  let passes = 0;
   // BatchDeleteImage takes at most 100 image ids and answers per-image failures inside a
   // successful response: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
-  const failures: string[] = [];
-  for (let i = 0; i < ids.length; i += ECR_BATCH) {
-    const out = await withRetry(ctx.clock, () => ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: ids.slice(i, i + ECR_BATCH) })));
-    for (const f of out.failures ?? []) {
-      // An image already gone is what we wanted.
-      if (f.failureCode !== 'ImageNotFound') failures.push(`${f.imageId?.imageDigest ?? f.imageId?.imageTag ?? '?'}: ${f.failureCode} ${f.failureReason ?? ''}`.trim());
+  for (;;) {
+    passes++;
+    const failures: string[] = [];
+    const referenced: ImageIdentifier[] = [];
+    for (let i = 0; i < ids.length; i += ECR_BATCH) {
+      const out = await withRetry(ctx.clock, () => ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: ids.slice(i, i + ECR_BATCH) })));
+      for (const f of out.failures ?? []) {
+        // An image already gone is what we wanted.
+        if (f.failureCode === 'ImageNotFound') continue;
+        if (f.failureCode === REFERENCED_BY_INDEX && f.imageId) referenced.push(f.imageId);
+        else failures.push(`${f.imageId?.imageDigest ?? f.imageId?.imageTag ?? '?'}: ${f.failureCode} ${f.failureReason ?? ''}`.trim());
+      }
     }
+    if (failures.length) throw new Error(`could not delete ${failures.length} image(s) from repository ${repositoryName}: ${failures[0]}`);
+    if (referenced.length === 0) break;
+    // No progress: the index that holds them is not in this repository's list (or is failing itself).
+    if (referenced.length === ids.length) {
+      throw new Error(`could not delete ${referenced.length} image(s) from repository ${repositoryName}: ${referenced[0].imageDigest ?? referenced[0].imageTag}: ${REFERENCED_BY_INDEX} (an image index that is not deleted still references them)`);
+    }
+    ids = referenced;
   }
-  if (failures.length) throw new Error(`could not delete ${failures.length} image(s) from repository ${repositoryName}: ${failures[0]}`);
-  return `deleted ${ids.length} image(s) from repository ${repositoryName}`;
+  return `deleted ${total} image(s) from repository ${repositoryName}${passes > 1 ? ` (image indexes first, then the ${passes - 1} later pass(es) for the images they referenced)` : ''}`;
 }
 
 /** The records Route 53 requires: the zone apex SOA and NS. Everything else blocks deletion. */
@@ -157,11 +182,6 @@ export async function clearNetworkInterfaces(ctx: BlockerContext, filter: { Name
     await ctx.clock.sleep(pause);
   }
   return `freed network interfaces of ${filter.Values.join(',')} (${deleted} deleted, ${detached} detached)`;
-}
-
-/** Bounded exponential backoff: base, 2x base, 4x base, then 4x base. */
-export function backoff(baseMs: number, round: number): number {
-  return baseMs * 2 ** Math.min(round, 2);
 }
 
 /** Every network interface that matches, following NextToken. */
@@ -247,60 +267,5 @@ export async function clearBlocker(ctx: BlockerContext, stuck: StuckResource, si
       const filter = eniFilterFor(stuck.type, stuck.physicalId);
       return filter ? clearNetworkInterfaces(ctx, filter) : undefined;
     }
-  }
-}
-
-/**
- * Deletes a resource CloudFormation was told to retain. Returns what was done, or a
- * sentence saying it must be deleted by hand (it then shows up as a leftover).
- */
-export async function sweepResource(ctx: BlockerContext, type: string, physicalId: string): Promise<{ done: boolean; text: string }> {
-  const c = ctx.clients;
-  const run = async (what: string, call: () => Promise<unknown>) => {
-    await ignoringGone(() => withRetry(ctx.clock, call));
-    return { done: true, text: what };
-  };
-  switch (type) {
-    case 'AWS::S3::Bucket':
-      await emptyBucket(ctx, physicalId);
-      return run(`deleted bucket ${physicalId}`, () => c.s3.send(new DeleteBucketCommand({ Bucket: physicalId })));
-    case 'AWS::ECR::Repository':
-      return run(`deleted repository ${physicalId} and its images`, () => c.ecr.send(new DeleteRepositoryCommand({ repositoryName: physicalId, force: true })));
-    case 'AWS::Route53::HostedZone':
-      await deleteExtraRecords(ctx, physicalId);
-      return run(`deleted hosted zone ${physicalId}`, () => c.route53.send(new DeleteHostedZoneCommand({ Id: physicalId })));
-    case 'AWS::EC2::SecurityGroup':
-      await clearNetworkInterfaces(ctx, { Name: 'group-id', Values: [physicalId] });
-      return run(`deleted security group ${physicalId}`, () => c.ec2.send(new DeleteSecurityGroupCommand({ GroupId: physicalId })));
-    case 'AWS::EC2::Subnet':
-      await clearNetworkInterfaces(ctx, { Name: 'subnet-id', Values: [physicalId] });
-      return run(`deleted subnet ${physicalId}`, () => c.ec2.send(new DeleteSubnetCommand({ SubnetId: physicalId })));
-    case 'AWS::EC2::VPC':
-      return run(`deleted VPC ${physicalId}`, () => c.ec2.send(new DeleteVpcCommand({ VpcId: physicalId })));
-    case 'AWS::Logs::LogGroup':
-      return run(`deleted log group ${physicalId}`, () => c.logs.send(new DeleteLogGroupCommand({ logGroupName: physicalId })));
-    case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
-      return run(`deleted load balancer ${physicalId}`, () => c.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: physicalId })));
-    case 'AWS::ElasticLoadBalancingV2::TargetGroup':
-      return run(`deleted target group ${physicalId}`, () => c.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: physicalId })));
-    case 'AWS::EC2::InternetGateway':
-      return run(`deleted internet gateway ${physicalId}`, () => c.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: physicalId })));
-    case 'AWS::ECS::Service': return { done: true, text: await deleteEcsService(ctx, physicalId) };
-    case 'AWS::ECS::Cluster': return { done: true, text: await deleteEcsCluster(ctx, physicalId) };
-    case 'AWS::AutoScaling::AutoScalingGroup': return { done: true, text: await deleteAutoScalingGroup(ctx, physicalId) };
-    case 'AWS::EC2::VPCGatewayAttachment': {
-      // Physical id "IGW|vpc-..." (internet gateway attachment); the gateway id is not in it.
-      const vpc = /vpc-[0-9a-f]+/.exec(physicalId)?.[0];
-      const igw = /igw-[0-9a-f]+/.exec(physicalId)?.[0];
-      if (!vpc || !igw) return { done: false, text: `internet gateway attachment ${physicalId} was retained: detach it by hand` };
-      const waited = await waitForPublicAddresses(ctx, vpc);
-      ctx.progress(`  ${waited}`);
-      return run(`detached ${igw} from ${vpc}`, () => c.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc })));
-    }
-    default:
-      // A custom resource has nothing of its own in the account: what it manages (the
-      // bucket it empties) is swept as its own resource.
-      if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') return { done: true, text: `${type} ${physicalId} has no resource of its own to delete` };
-      return { done: false, text: `${type} ${physicalId} was retained and the tool cannot delete that type: delete it by hand` };
   }
 }

@@ -45,18 +45,28 @@ export async function deleteEcsService(ctx: BlockerContext, serviceArn: string, 
   return `deleted ECS service ${service} (scaled to 0, force delete; ${formatDuration(waited.elapsedMs)})`;
 }
 
-/** Deletes a cluster; a cluster with services has them deleted first (ClusterContainsServicesException). */
+/** Bounded exponential backoff: base, 2x base, 4x base, then 4x base. */
+export function backoff(baseMs: number, round: number): number {
+  return baseMs * 2 ** Math.min(round, 2);
+}
+
+/**
+ * Deletes a cluster. A cluster with services (ClusterContainsServicesException) has its ACTIVE
+ * ones deleted first; a deleted service stays DRAINING, still in the cluster but no longer in
+ * ListServices, until its tasks stop, so the tool then waits (bounded backoff) and tries again.
+ */
 export async function deleteEcsCluster(ctx: BlockerContext, cluster: string): Promise<string> {
   const ecs = ctx.clients.ecs;
   const removed: string[] = [];
-  for (let round = 0; round < 2; round++) {
+  const start = ctx.clock.now();
+  for (let round = 0; ; round++) {
     try {
       await withRetry(ctx.clock, () => ecs.send(new DeleteClusterCommand({ cluster })));
       return `deleted ECS cluster ${cluster}${removed.length ? ` after its ${removed.length} service(s)` : ''}`;
     } catch (error) {
       const name = errorName(error);
       if (/ClusterNotFound/.test(name)) return `ECS cluster ${cluster} was already gone`;
-      if (round > 0 || !/ClusterContainsServices|ClusterContainsTasks/.test(name)) throw error;
+      if (!/ClusterContainsServices|ClusterContainsTasks/.test(name)) throw error;
       const services: string[] = [];
       let nextToken: string | undefined;
       do {
@@ -65,9 +75,14 @@ export async function deleteEcsCluster(ctx: BlockerContext, cluster: string): Pr
         nextToken = page.nextToken;
       } while (nextToken);
       for (const arn of services) removed.push(await deleteEcsService(ctx, arn, cluster));
+      if (services.length > 0) continue;
+      const elapsed = ctx.clock.now() - start;
+      const pause = backoff(ctx.eniPollMs, round);
+      if (elapsed + pause > ctx.eniWaitMs) throw new Error(`ECS cluster ${cluster} still holds draining services after ${formatDuration(elapsed)}: ${(error as Error).message}`);
+      ctx.progress(`  waiting for the draining services of ECS cluster ${cluster} (${formatDuration(elapsed)})`);
+      await ctx.clock.sleep(pause);
     }
   }
-  throw new Error(`ECS cluster ${cluster} could not be deleted`);
 }
 
 /** Force-deletes an Auto Scaling group (terminating its instances) and waits, bounded, until it is gone. */

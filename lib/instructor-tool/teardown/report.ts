@@ -48,7 +48,7 @@ export function printOutcomes(reporter: Reporter, outcomes: readonly StackOutcom
       continue;
     }
     for (const l of list) {
-      reporter.line(`  ${student}  ${l.kind}  ${l.id}  ${l.billable ? 'billable' : 'free'}  found by ${l.foundBy}${l.unverified ? ` (cannot tell if gone: ${l.unverified})` : ''}`);
+      reporter.line(`  ${student}  ${l.kind}  ${l.id}  ${l.billable ? 'billable' : 'free'}  found by ${l.foundBy}${l.unverified ? ` (cannot tell if gone: ${l.unverified})` : ''}${l.note ? ` (${l.note})` : ''}`);
       reporter.line(`      delete: ${l.command}`);
     }
   }

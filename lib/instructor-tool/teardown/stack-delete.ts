@@ -85,9 +85,12 @@ export async function deleteStudentStack(ctx: TeardownContext, stack: KitStack, 
     await clearAll(ctx, stuck, cleared, recorded);
   }
   ctx.reporter.progress(`${label}: still DELETE_FAILED after ${attempt} attempts; forcing the delete and sweeping what it skips`);
-  const last = await forceAndSweep(ctx, label, stack.id, stuck, deadline);
+  const last = await forceAndSweep(ctx, label, stack.id, stuck, deadline, recorded);
   const unswept = last.retained.filter((r) => !r.swept);
-  if (!last.gone) return finish('failed', attempt + 1, { retained: last.retained, reason: 'the stack did not delete even with FORCE_DELETE_STACK' });
+  if (last.state === 'timed-out') {
+    return finish('timed-out', attempt + 1, { reason: `FORCE_DELETE_STACK still ${last.status} after the wait for it; run teardown again to keep going` });
+  }
+  if (last.state !== 'gone') return finish('failed', attempt + 1, { retained: last.retained, reason: 'the stack did not delete even with FORCE_DELETE_STACK' });
   return finish('deleted', attempt + 1, {
     retained: last.retained,
     reason: unswept.length ? `${unswept.length} skipped resource(s) could not be deleted` : undefined,

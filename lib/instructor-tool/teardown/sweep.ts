@@ -2,7 +2,7 @@
  * What a delete left: the resources CloudFormation failed to delete or skipped, the last resort
  * (FORCE_DELETE_STACK, then sweeping what it skipped), and the log groups Lambda made itself.
  */
-import { DescribeStackEventsCommand, StackEvent } from '@aws-sdk/client-cloudformation';
+import { DescribeStackEventsCommand, paginateListStackResources, StackEvent, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsClients } from '../aws/clients';
 import { lambdaLogGroup } from '../aws/leftover-kinds';
@@ -10,7 +10,7 @@ import { withRetry } from '../aws/poller';
 import { NESTED_STACK, StackResourceRecord } from '../aws/stack-resources';
 import { Clock } from '../core/clock';
 import { describeAwsError, isGone } from '../core/errors';
-import { sweepResource } from './blockers';
+import { sweepRank, sweepResource } from './sweep-resource';
 import { StuckResource, TeardownContext } from './context';
 import { deleteAndWait, isGoneStatus, stackState } from './delete-and-wait';
 
@@ -25,9 +25,9 @@ export interface RetainedResource {
 /**
  * Why the latest delete of a stack failed: the DELETE_FAILED events since its last
  * DELETE_IN_PROGRESS, newest first, following failed nested stacks into their own events.
- * With status DELETE_SKIPPED: what a FORCE_DELETE_STACK delete left in place instead.
+ * (What a forced delete skipped is read from the resources instead: collectSkipped.)
  */
-export async function readFailures(clients: AwsClients, clock: Clock, stackId: string, depth = 0, status: 'DELETE_FAILED' | 'DELETE_SKIPPED' = 'DELETE_FAILED'): Promise<Array<StuckResource & { depth: number }>> {
+export async function readFailures(clients: AwsClients, clock: Clock, stackId: string, depth = 0): Promise<Array<StuckResource & { depth: number }>> {
   const failures: Array<StuckResource & { depth: number }> = [];
   const seen = new Set<string>();
   let token: string | undefined;
@@ -39,7 +39,7 @@ export async function readFailures(clients: AwsClients, clock: Clock, stackId: s
         if (event.ResourceStatus === 'DELETE_IN_PROGRESS') break scan;
         continue;
       }
-      if (event.ResourceStatus !== status || seen.has(event.LogicalResourceId ?? '')) continue;
+      if (event.ResourceStatus !== 'DELETE_FAILED' || seen.has(event.LogicalResourceId ?? '')) continue;
       seen.add(event.LogicalResourceId ?? '');
       failures.push({
         stackId, depth,
@@ -52,7 +52,7 @@ export async function readFailures(clients: AwsClients, clock: Clock, stackId: s
     token = page.NextToken;
   } while (token && ++pages < 20);
   for (const nested of failures.filter((f) => f.type === NESTED_STACK && f.physicalId && depth < 5)) {
-    failures.push(...(await readFailures(clients, clock, nested.physicalId, depth + 1, status)));
+    failures.push(...(await readFailures(clients, clock, nested.physicalId, depth + 1)));
   }
   return failures;
 }
@@ -62,56 +62,97 @@ function isStackItself(event: StackEvent, stackId: string): boolean {
 }
 
 /**
- * Last resort, as AWS documents it for a stack stuck in DELETE_FAILED: delete the root with
- * DeletionMode FORCE_DELETE_STACK, which skips the resources that failed. Nested stacks are
- * never deleted on their own while their root exists (AWS advises deleting nested stacks
- * through the root); a nested stack the forced delete skipped is left without a parent and
- * is then force-deleted itself, the only way left. Then the tool deletes what was skipped.
+ * How long a forced delete, once started, is waited for even past --timeout: a forced delete
+ * left running has swept nothing, and stopping there would report a stack that is still being
+ * deleted as one that would not delete.
  */
-export async function forceAndSweep(ctx: TeardownContext, label: string, rootId: string, stuck: ReadonlyArray<StuckResource & { depth: number }>, deadline: number): Promise<{ gone: boolean; retained: RetainedResource[] }> {
+export const FORCE_DELETE_GRACE_MS = 15 * 60_000;
+
+/**
+ * Last resort, as AWS documents it for a stack stuck in DELETE_FAILED: delete the root with
+ * DeletionMode FORCE_DELETE_STACK, which skips the resources that fail to delete in that run
+ * (not only those that failed before) and leaves them in place as DELETE_SKIPPED. Nested stacks
+ * are never deleted on their own while their root exists (AWS advises deleting nested stacks
+ * through the root); one the forced delete skipped is left without a parent and is then deleted
+ * itself, force if it fails, the only way left. Then the tool deletes what was skipped, in
+ * dependency order.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-deleting-stack.html
+ */
+export async function forceAndSweep(ctx: TeardownContext, label: string, rootId: string, stuck: readonly StuckResource[], deadline: number, recorded: readonly StackResourceRecord[] = []): Promise<{ state: 'gone' | 'failed' | 'timed-out'; status: string; retained: RetainedResource[] }> {
   const leaves = stuck.filter((s) => s.type !== NESTED_STACK);
   ctx.reporter.progress(`${label}: deleting the stack with FORCE_DELETE_STACK, skipping ${leaves.map((s) => s.logicalId).join(', ') || 'what failed'}`);
-  const root = await deleteAndWait(ctx, label, rootId, { deadline, force: true });
-  if (root.state !== 'gone') return { gone: false, retained: [] };
-  const orphans = [...new Set(leaves.filter((s) => s.stackId !== rootId).sort((a, b) => b.depth - a.depth).map((s) => s.stackId))];
-  const goneStacks = new Set<string>([rootId]);
-  for (const nestedId of orphans) {
-    try {
-      const state = await stackState(ctx, nestedId);
-      if (isGoneStatus(state.status) || (await deleteAndWait(ctx, label, nestedId, { deadline, force: state.status === 'DELETE_FAILED' })).state === 'gone') goneStacks.add(nestedId);
-    } catch (error) {
-      ctx.reporter.progress(`${label}: ${describeAwsError(error).message}`);
-    }
-  }
-  // FORCE_DELETE_STACK skips every resource that fails to delete in that run, not only those
-  // that failed before; they show DELETE_SKIPPED (an ECS cluster still holding a retained
-  // service, say) and are swept too, after what failed before.
-  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-deleting-stack.html
-  for (const stackId of new Set([rootId, ...stuck.map((s) => s.stackId)])) {
-    if (!goneStacks.has(stackId)) continue;
-    try {
-      for (const skipped of await readFailures(ctx.clients, ctx.clock, stackId, 0, 'DELETE_SKIPPED')) {
-        if (skipped.type !== NESTED_STACK && !leaves.some((l) => l.stackId === skipped.stackId && l.logicalId === skipped.logicalId)) leaves.push(skipped);
-      }
-    } catch (error) {
-      ctx.reporter.progress(`${label}: could not read what the forced delete skipped in ${stackId}: ${describeAwsError(error).message}`);
-    }
-  }
+  const forceDeadline = Math.max(deadline, ctx.clock.now() + FORCE_DELETE_GRACE_MS);
+  const root = await deleteAndWait(ctx, label, rootId, { deadline: forceDeadline, force: true });
+  if (root.state !== 'gone') return { state: root.state, status: root.status, retained: [] };
   const retained: RetainedResource[] = [];
-  for (const s of leaves) {
-    // Only what CloudFormation has let go of is swept; the rest still belongs to a stack.
-    if (!goneStacks.has(s.stackId)) {
-      retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: false, text: `still in nested stack ${s.stackId}` });
-      continue;
-    }
+  const skipped: SkippedResource[] = [];
+  await collectSkipped(ctx, label, rootId, 0, forceDeadline, skipped, retained);
+  // Dependency order: what uses a resource goes before it (the stable sort keeps deeper stacks' resources together).
+  skipped.sort((a, b) => sweepRank(a.type) - sweepRank(b.type));
+  const sweptRecord = [...recorded, ...skipped];
+  for (const s of skipped) {
     try {
-      const swept = await sweepResource(ctx, s.type, s.physicalId);
+      const swept = await sweepResource(ctx, s.type, s.physicalId, sweptRecord, s.stackId);
       retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: swept.done, text: swept.text });
     } catch (error) {
       retained.push({ logicalId: s.logicalId, type: s.type, physicalId: s.physicalId, swept: false, text: `could not delete: ${describeAwsError(error).message}` });
     }
   }
-  return { gone: true, retained };
+  return { state: 'gone', status: root.status, retained };
+}
+
+interface SkippedResource {
+  readonly stackId: string;
+  readonly logicalId: string;
+  readonly physicalId: string;
+  readonly type: string;
+}
+
+/**
+ * What a forced delete left in a deleted stack and its nested stacks: the resources whose status
+ * is DELETE_SKIPPED, as ListStackResources shows it (by the stack's unique id, for 90 days after
+ * the delete: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackResources.html).
+ * A skipped nested stack still exists: it is deleted first, then followed like the others.
+ */
+async function collectSkipped(ctx: TeardownContext, label: string, stackId: string, depth: number, deadline: number, into: SkippedResource[], retained: RetainedResource[]): Promise<void> {
+  const resources: StackResourceSummary[] = [];
+  try {
+    for await (const page of paginateListStackResources({ client: ctx.clients.cloudformation }, { StackName: stackId })) resources.push(...(page.StackResourceSummaries ?? []));
+  } catch (error) {
+    ctx.reporter.progress(`${label}: could not read what the forced delete skipped in ${stackId}: ${describeAwsError(error).message}`);
+    retained.push({ logicalId: stackId, type: NESTED_STACK, physicalId: stackId, swept: false, text: `could not read what the forced delete skipped: ${describeAwsError(error).message}` });
+    return;
+  }
+  for (const r of resources) {
+    const physicalId = r.PhysicalResourceId ?? '';
+    const type = r.ResourceType ?? '';
+    if (type === NESTED_STACK && physicalId && depth < 5) {
+      if (r.ResourceStatus === 'DELETE_SKIPPED' && !(await deleteOrphan(ctx, label, physicalId, deadline))) {
+        retained.push({ logicalId: r.LogicalResourceId ?? '', type, physicalId, swept: false, text: `nested stack ${physicalId} did not delete; run teardown again` });
+        continue;
+      }
+      await collectSkipped(ctx, label, physicalId, depth + 1, deadline, into, retained);
+    } else if (r.ResourceStatus === 'DELETE_SKIPPED') {
+      into.push({ stackId, logicalId: r.LogicalResourceId ?? '', physicalId, type });
+    }
+  }
+}
+
+/** Deletes a nested stack left without its root: as it is, then with FORCE_DELETE_STACK if that fails. */
+async function deleteOrphan(ctx: TeardownContext, label: string, stackId: string, deadline: number): Promise<boolean> {
+  try {
+    let state = await stackState(ctx, stackId);
+    if (isGoneStatus(state.status)) return true;
+    if (state.status !== 'DELETE_FAILED') {
+      if ((await deleteAndWait(ctx, label, stackId, { deadline })).state === 'gone') return true;
+      state = await stackState(ctx, stackId);
+    }
+    return state.status === 'DELETE_FAILED' && (await deleteAndWait(ctx, label, stackId, { deadline, force: true })).state === 'gone';
+  } catch (error) {
+    ctx.reporter.progress(`${label}: ${describeAwsError(error).message}`);
+    return false;
+  }
 }
 
 /**

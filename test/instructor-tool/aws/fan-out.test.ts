@@ -82,6 +82,16 @@ describe('fanOut', () => {
     expect(new Set(assumed)).toEqual(new Set([A, B, C, D]));
   });
 
+  test('the role ARN names the Region\'s partition: arn:aws-cn: in China, arn:aws-us-gov: in GovCloud', async () => {
+    organization();
+    const targets = [{ account: A, region: 'cn-north-1', students: ['ana'] }, { account: B, region: 'us-gov-west-1', students: ['ben'] }, { account: C, students: ['cleo'] }];
+    const outcomes = await fanOut(targets, async (clients: AwsClients) => (await clients.identity()).account, { base, makeClients, roleName: ROLE, concurrency: 1 });
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    expect(aws.sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
+      `arn:aws-cn:iam::${A}:role/${ROLE}`, `arn:aws-us-gov:iam::${B}:role/${ROLE}`, `arn:aws:iam::${C}:role/${ROLE}`,
+    ]);
+  });
+
   test('credentials that expire mid-run are assumed again once; the work then finishes', async () => {
     organization({ expired: { [C]: 1 } });
     const outcomes = await fanOut(accountTargets(ROSTER), async (clients: AwsClients) => {

@@ -302,24 +302,42 @@ describe('the read-only policy (policies/check-policy.json)', () => {
   };
   const RENAMED: Record<string, string> = { 's3:ListObjectVersions': 's3:ListBucketVersions' };
 
-  test('allows every call the checkpoints make, and nothing else; nothing that writes', async () => {
+  test('allows every call check and grade make (fan-out\'s AssumeRole included), and nothing else; nothing that writes; no partition hard-coded', async () => {
+    const used = new Set<string>();
+    const collect = () => {
+      for (const a of network.s3Actions) used.add(a);
+      for (const [client, mock] of Object.entries(aws)) {
+        for (const call of mock.calls()) {
+          const name = (call.args[0] as object).constructor.name.replace(/Command$/, '');
+          const action = `${PREFIX[client] ?? client}:${name}`;
+          used.add(RENAMED[action] ?? action);
+        }
+      }
+    };
     network.s3Actions.length = 0;
     const run = await check(['-c', 'imageTag=v3']);
     expect(run.code).toBe(0);
-    const used = new Set<string>(network.s3Actions);
-    for (const [client, mock] of Object.entries(aws)) {
-      for (const call of mock.calls()) {
-        const name = (call.args[0] as object).constructor.name.replace(/Command$/, '');
-        const action = `${PREFIX[client] ?? client}:${name}`;
-        used.add(RENAMED[action] ?? action);
-      }
-    }
+    collect();
+    // grade across a roster's accounts: the instructor's credentials assume the role in each.
+    resetAws();
+    mockLabAws(lab, { ana: finishedLab() }, { accounts: { ana: '222222222222' } });
+    network.set('ana', finishedServers('ana'));
+    network.s3Actions.length = 0;
+    assumableAccounts();
+    const project = scratchProject();
+    project.write('class.json', JSON.stringify({ students: [{ id: 'ana', account: '222222222222' }] }));
+    const graded = await runCli(['grade', '--roster', path.join(project.dir, 'class.json'), '--assume-role-name', 'OrganizationAccountAccessRole', '-c', 'imageTag=v3', '--json'], { http: network.probe, projectDir: project.dir });
+    expect(graded.json().students.map((s: any) => s.state)).toEqual(['checked']);
+    collect();
     used.delete('sts:GetCallerIdentity'); // needs no permission
+    expect(used).toContain('sts:AssumeRole');
     expect([...used].filter((a) => !allowed.has(a))).toEqual([]);
     expect([...allowed].filter((a) => !used.has(a))).toEqual([]);
-    expect([...allowed].filter((a) => !/^\w+:(Describe|List|Get|BatchGet)/.test(a))).toEqual([]);
+    expect([...allowed].filter((a) => a !== 'sts:AssumeRole' && !/^\w+:(Describe|List|Get|BatchGet)/.test(a))).toEqual([]);
     expect(policy.Statement.every((s: any) => s.Effect === 'Allow')).toBe(true);
-  }, 30_000);
+    // The kit targets aws-cn too: every ARN matches any partition.
+    expect(JSON.stringify(policy)).not.toContain('arn:aws:');
+  }, 60_000);
 });
 
 test('the checkpoints name the kit\'s own object key, first tag and tag grammar', () => {

@@ -93,7 +93,7 @@ export async function accountOfClient(client: any): Promise<string> {
 export function assumableAccounts(options: { refuses?: readonly string[]; roleName?: string } = {}): string[] {
   const assumed: string[] = [];
   aws.sts.on(AssumeRoleCommand).callsFake(async (input: any) => {
-    const account = /^arn:aws:iam::(\d{12}):role\//.exec(input.RoleArn)![1];
+    const account = /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(input.RoleArn)![1];
     assumed.push(account);
     if (options.refuses?.includes(account)) {
       throw awsError('AccessDenied', `User: ${CALLER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);

@@ -13,6 +13,14 @@
  * time. A custom resource invokes its Lambda function, which creates `/aws/lambda/<name>`
  * on first invoke unless the function names its own log group.
  *
+ * What a real account shows after a delete is modelled too: the Resource Groups Tagging API keeps
+ * answering with deleted resources for a while (the deleted stack's own ARN included), a deleted
+ * stack's task definitions stay INACTIVE (and tagged), EC2 refuses a security group, subnet or
+ * VPC with DependencyViolation for a while after what used it went (eventual consistency), an
+ * internet gateway cannot be deleted while attached nor a VPC while subnets or a gateway remain,
+ * image indexes hold their children (ImageReferencedByManifestList), and a forced delete takes
+ * minutes. What FORCE_DELETE_STACK skipped shows as the resources' DELETE_SKIPPED status.
+ *
  * Every service the tool calls answers from this state through aws-sdk-client-mock, with
  * small pages (so every paging path runs), AWS's batch limits enforced, optional per-item
  * failures and AccessDenied, and credentials that can expire at a virtual time.
@@ -27,14 +35,16 @@ import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand }
 import {
   DeleteInternetGatewayCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand,
   DescribeAddressesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand, DescribeVolumesCommand, DescribeVpcsCommand, DetachInternetGatewayCommand, EC2Client, NetworkInterface,
+  DescribeInternetGatewaysCommand, DescribeSnapshotsCommand, DescribeSubnetsCommand, DescribeVolumesCommand, DescribeVpcsCommand, DetachInternetGatewayCommand, EC2Client, NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, ListImagesCommand } from '@aws-sdk/client-ecr';
 import {
-  DeleteClusterCommand, DeleteServiceCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListClustersCommand,
+  DeleteClusterCommand, DeleteServiceCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListClustersCommand,
   ListServicesCommand, ListTasksCommand, UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DeleteLoadBalancerCommand, DeleteTargetGroupCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DeleteLoadBalancerCommand, DeleteTargetGroupCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -71,14 +81,21 @@ export interface Scenario {
   readonly asgDeleteFails?: boolean;
   /** Operations answered with AccessDenied, e.g. 'DeleteBucket'. */
   readonly denied?: readonly string[];
+  /** Minutes the tagging API keeps returning a deleted resource (default 60: longer than any teardown here). */
+  readonly staleTagMinutes?: number;
+  /** Seconds EC2 keeps answering DependencyViolation for a group, subnet or VPC after the last interface in it went. */
+  readonly ec2LagSeconds?: number;
+  /** Whether the pushed images are a Docker 29 build: an image index (the last image) referencing the others (default true). */
+  readonly imageIndex?: boolean;
+  /** Minutes a FORCE_DELETE_STACK delete takes (default 1, like any delete). */
+  readonly forceDeleteMinutes?: number;
 }
 
 /** Resource types the fake models; a template type not listed fails the fake (and its test). */
 const PLAIN = new Set([
   'AWS::CDK::Metadata', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::InstanceProfile', 'AWS::EC2::RouteTable', 'AWS::EC2::Route',
   'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::LaunchTemplate',
-  'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::AutoScaling::ScalingPolicy', 'AWS::S3::BucketPolicy',
-  'AWS::ECS::TaskDefinition', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup',
+  'AWS::AutoScaling::ScalingPolicy', 'AWS::S3::BucketPolicy', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup',
   'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::CloudWatch::Alarm', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
   'AWS::SSM::Parameter', 'AWS::EC2::VPCEndpoint', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::ECR::RepositoryPolicy',
 ]);
@@ -86,7 +103,7 @@ const STATEFUL = new Set([
   'AWS::CloudFormation::Stack', 'AWS::S3::Bucket', 'Custom::S3AutoDeleteObjects', 'Custom::LabExpiryClock', 'AWS::ECR::Repository', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet',
   'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::SecurityGroup',
   'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ECS::Cluster', 'AWS::ECS::Service',
-  'AWS::AutoScaling::AutoScalingGroup', 'AWS::Logs::LogGroup',
+  'AWS::AutoScaling::AutoScalingGroup', 'AWS::Logs::LogGroup', 'AWS::ECS::TaskDefinition', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule',
 ]);
 
 /** Whether the fake has a model for a CloudFormation resource type. */
@@ -145,6 +162,16 @@ export class FakeAccount {
   readonly loadBalancers = new Set<string>();
   readonly targetGroups = new Set<string>();
   readonly igwAttachments = new Map<string, string>();
+  /** Internet gateways, subnets (by id, their VPC) and when the last interface of a VPC or group went. */
+  readonly gateways = new Set<string>();
+  readonly subnets = new Map<string, string>();
+  private readonly lastRelease = new Map<string, number>();
+  /** ECS task definitions by ARN: ACTIVE, then INACTIVE once their stack deleted (deregistered) them. */
+  readonly taskDefinitions = new Map<string, 'ACTIVE' | 'INACTIVE'>();
+  readonly listeners = new Set<string>();
+  readonly rules = new Set<string>();
+  /** When the tagging API first saw a tagged resource gone (it keeps returning it for staleTagMinutes). */
+  private readonly diedAt = new Map<string, number>();
   /** ECS clusters by name; a cluster with ACTIVE or DRAINING services cannot be deleted. */
   readonly clusters = new Map<string, { status: 'ACTIVE' | 'INACTIVE'; tags: Record<string, string> }>();
   /** ECS services by ARN: DRAINING after delete while their task interfaces drain, then INACTIVE. */
@@ -158,6 +185,8 @@ export class FakeAccount {
   private readonly mocks: Array<{ restore(): void }> = [];
   private counter = 0;
   private readonly imagesThatFail = new Set<string>();
+  /** Image digests an image index references, by repository: they fail with ImageReferencedByManifestList while the index is there. */
+  private readonly indexOf = new Map<string, string>();
 
   constructor(private readonly clock: VirtualClock, private readonly scenario: Scenario = {}) {
     this.wire();
@@ -180,6 +209,8 @@ export class FakeAccount {
     const id = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${name}/${this.id('')}-0000-0000-0000-000000000000`;
     const stack: FStack = { id, name, parentId: parent?.id, logicalId, status: 'CREATE_COMPLETE', tags, resources: new Map(), nested: new Map(), events: [] };
     this.stacks.push(stack);
+    // The tagging API answers with stacks too, and with a deleted one for a while.
+    this.tag(id, stack, () => stack.status !== 'DELETE_COMPLETE');
     const resources = deployed.template.Resources ?? {};
     for (const [lid, r] of Object.entries<any>(resources)) {
       if (!isModelled(r.Type)) throw new Error(`fake account: no model for ${r.Type} (${name}/${lid}); add one to test/instructor-tool/support/fake-account.ts`);
@@ -229,8 +260,10 @@ export class FakeAccount {
       }
       case 'AWS::ECR::Repository': {
         const name = `${stack.name.toLowerCase()}-${this.id('repo')}`;
-        const images = Array.from({ length: s.images ?? 3 }, (_, i) => ({ imageDigest: `sha256:${i.toString(16).padStart(64, '0')}`, imageTag: i === 0 ? 'v1' : undefined }));
+        const images = Array.from({ length: s.images ?? 3 }, (_, i) => ({ imageDigest: `sha256:${name}${i.toString(16).padStart(8, '0')}`, imageTag: i === (s.images ?? 3) - 1 ? 'v1' : undefined }));
         for (const img of images.slice(0, s.imagesThatFail ?? 0)) this.imagesThatFail.add(img.imageDigest);
+        // A Docker 29 push: the tagged image is an index; the platform images and attestations it references come first in the list.
+        if (s.imageIndex !== false && images.length > 1) for (const img of images.slice(0, -1)) this.indexOf.set(img.imageDigest, images[images.length - 1].imageDigest);
         this.repositories.set(name, { images });
         this.tag(`arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${name}`, stack, () => this.repositories.has(name));
         return name;
@@ -256,10 +289,40 @@ export class FakeAccount {
       case 'AWS::EC2::VPC': {
         const vpc = this.id('vpc-');
         this.vpcs.add(vpc);
+        this.tag(`arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/${vpc}`, stack, () => this.vpcs.has(vpc));
         return vpc;
       }
-      case 'AWS::EC2::Subnet': return this.id('subnet-');
-      case 'AWS::EC2::InternetGateway': return this.id('igw-');
+      case 'AWS::EC2::Subnet': {
+        const subnet = this.id('subnet-');
+        this.subnets.set(subnet, this.vpcOf(stack));
+        this.tag(`arn:aws:ec2:us-east-1:${ACCOUNT}:subnet/${subnet}`, stack, () => this.subnets.has(subnet));
+        return subnet;
+      }
+      case 'AWS::EC2::InternetGateway': {
+        const igw = this.id('igw-');
+        this.gateways.add(igw);
+        this.tag(`arn:aws:ec2:us-east-1:${ACCOUNT}:internet-gateway/${igw}`, stack, () => this.gateways.has(igw));
+        return igw;
+      }
+      case 'AWS::ECS::TaskDefinition': {
+        const arn = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/${stack.name}${res.logicalId}:1`;
+        this.taskDefinitions.set(arn, 'ACTIVE');
+        // Deregistered, a task definition stays discoverable and keeps its tags.
+        this.tag(arn, stack, () => this.taskDefinitions.has(arn));
+        return arn;
+      }
+      case 'AWS::ElasticLoadBalancingV2::Listener': {
+        const arn = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener/app/lab/0123/${this.id('')}`;
+        this.listeners.add(arn);
+        this.tag(arn, stack, () => this.listeners.has(arn));
+        return arn;
+      }
+      case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
+        const arn = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener-rule/app/lab/0123/4567/${this.id('')}`;
+        this.rules.add(arn);
+        this.tag(arn, stack, () => this.rules.has(arn));
+        return arn;
+      }
       case 'AWS::EC2::VPCGatewayAttachment': {
         const vpc = this.vpcOf(stack);
         const igw = this.physical(stack, res.props.InternetGatewayId);
@@ -314,6 +377,19 @@ export class FakeAccount {
     }
   }
 
+  /** An interface goes; EC2 keeps counting it against its VPC and groups for ec2LagSeconds. */
+  private release(index: number, at: number): void {
+    const eni = this.enis[index];
+    for (const key of [eni.vpcId, eni.subnetId, ...eni.groups]) this.lastRelease.set(key, Math.max(this.lastRelease.get(key) ?? 0, at));
+    this.enis.splice(index, 1);
+  }
+
+  /** DependencyViolation while EC2 has not caught up with the interfaces that went (eventual consistency). */
+  private lagging(id: string): boolean {
+    const at = this.lastRelease.get(id);
+    return at !== undefined && this.clock.now() < at + (this.scenario.ec2LagSeconds ?? 0) * 1000;
+  }
+
   private addEni(stack: FStack, owner: string, groups: string[], description: string, publicIp: boolean, _type: string): void {
     this.enis.push({ id: this.id('eni-'), vpcId: this.vpcOf(stack), subnetId: 'subnet-x', groups, description, owner, publicIp: publicIp ? `198.51.100.${this.counter % 250}` : undefined });
   }
@@ -328,7 +404,7 @@ export class FakeAccount {
   /** Interfaces whose owner is gone release their address once their drain time has passed. */
   private tick(): void {
     const now = this.clock.now();
-    for (let i = this.enis.length - 1; i >= 0; i--) if (this.enis[i].releaseAt !== undefined && this.enis[i].releaseAt! <= now) this.enis.splice(i, 1);
+    for (let i = this.enis.length - 1; i >= 0; i--) if (this.enis[i].releaseAt !== undefined && this.enis[i].releaseAt! <= now) this.release(i, this.enis[i].releaseAt!);
     // A deleted service stays DRAINING while its tasks (and their interfaces) stop.
     for (const [arn, svc] of this.services) if (svc.status === 'DRAINING' && !this.enis.some((e) => e.owner === arn)) svc.status = 'INACTIVE';
     for (const [name, group] of this.asgs) if (group.goneAt !== undefined && group.goneAt <= now) this.asgs.delete(name);
@@ -369,8 +445,8 @@ export class FakeAccount {
         } else if (force) {
           // FORCE_DELETE_STACK skips every resource that fails to delete and goes on; they show DELETE_SKIPPED.
           // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-cli-deleting-stack.html
+          // The fake shows it as the resource's status only (ListStackResources), where AWS documents it.
           res.status = 'DELETE_SKIPPED';
-          this.event(stack, res.logicalId, res.physicalId, res.type, 'DELETE_SKIPPED');
           progress = true;
         } else {
           failed.add(res.logicalId);
@@ -474,13 +550,35 @@ export class FakeAccount {
         return undefined;
       }
       case 'AWS::EC2::VPC': {
-        if (this.enis.some((e) => e.vpcId === id)) return `The vpc '${id}' has dependencies and cannot be deleted. (Service: Ec2, Status Code: 400)`;
+        if (!this.vpcs.has(id)) return undefined;
+        if (this.vpcBlocked(id)) return `The vpc '${id}' has dependencies and cannot be deleted. (Service: Ec2, Status Code: 400)`;
         this.vpcs.delete(id);
         return undefined;
       }
+      case 'AWS::EC2::Subnet': {
+        if (!this.subnets.has(id)) return undefined;
+        if (this.enis.some((e) => e.subnetId === id)) return `The subnet '${id}' has dependencies and cannot be deleted. (Service: Ec2, Status Code: 400)`;
+        this.subnets.delete(id);
+        return undefined;
+      }
+      case 'AWS::EC2::InternetGateway': {
+        if (!this.gateways.has(id)) return undefined;
+        if ([...this.igwAttachments.values()].includes(id)) return `The internetGateway '${id}' has dependencies and cannot be deleted. (Service: Ec2, Status Code: 400)`;
+        this.gateways.delete(id);
+        return undefined;
+      }
+      // CloudFormation deregisters a task definition: INACTIVE, still there, still tagged.
+      case 'AWS::ECS::TaskDefinition': if (this.taskDefinitions.has(id)) this.taskDefinitions.set(id, 'INACTIVE'); return undefined;
+      case 'AWS::ElasticLoadBalancingV2::Listener': this.listeners.delete(id); return undefined;
+      case 'AWS::ElasticLoadBalancingV2::ListenerRule': this.rules.delete(id); return undefined;
       case 'AWS::Logs::LogGroup': this.logGroups.delete(id); return undefined;
       default: return undefined;
     }
+  }
+
+  /** What keeps a VPC from deleting: interfaces, subnets, an attached gateway, or EC2 not caught up yet. */
+  private vpcBlocked(vpc: string): boolean {
+    return this.enis.some((e) => e.vpcId === vpc) || [...this.subnets.values()].includes(vpc) || this.igwAttachments.has(vpc);
   }
 
   /** A deleted service's tasks stop: their interfaces keep a public IPv4 while they drain. */
@@ -557,7 +655,7 @@ export class FakeAccount {
       if (force && stack.status !== 'DELETE_FAILED') throw awsError('ValidationError', 'FORCE_DELETE_STACK can only be used on a stack in DELETE_FAILED');
       stack.status = 'DELETE_IN_PROGRESS';
       stack.force = force;
-      stack.finishAt = this.clock.now() + 60_000;
+      stack.finishAt = this.clock.now() + (force ? (this.scenario.forceDeleteMinutes ?? 1) : 1) * 60_000;
       return {};
     });
 
@@ -617,8 +715,12 @@ export class FakeAccount {
     this.on(clients.ecr, BatchDeleteImageCommand, 'ECR.BatchDeleteImage', (input) => {
       if (input.imageIds.length > 100) throw awsError('InvalidParameterException', 'imageIds: Member must have length less than or equal to 100');
       const repo = this.repositories.get(input.repositoryName)!;
-      const failures = input.imageIds.filter((i: any) => this.imagesThatFail.has(i.imageDigest)).map((i: any) => ({ imageId: i, failureCode: 'ImageReferencedByManifestList', failureReason: 'referenced by a manifest list' }));
-      repo.images = repo.images.filter((img) => this.imagesThatFail.has(img.imageDigest) || !input.imageIds.some((i: any) => i.imageDigest === img.imageDigest));
+      // Checked against the repository as the call found it: an index in the same batch still holds its children.
+      const present = new Set(repo.images.map((img) => img.imageDigest));
+      const failure = (digest: string) => this.imagesThatFail.has(digest) ? { failureCode: 'KmsError', failureReason: 'the repository\'s KMS key refused the request' }
+        : present.has(this.indexOf.get(digest) ?? '') ? { failureCode: 'ImageReferencedByManifestList', failureReason: 'Requested image referenced by manifest list' } : undefined;
+      const failures = input.imageIds.filter((i: any) => failure(i.imageDigest)).map((i: any) => ({ imageId: i, ...failure(i.imageDigest) }));
+      repo.images = repo.images.filter((img) => failure(img.imageDigest) || !input.imageIds.some((i: any) => i.imageDigest === img.imageDigest));
       return { imageIds: [], failures };
     });
     this.on(clients.ecr, DeleteRepositoryCommand, 'ECR.DeleteRepository', (input) => {
@@ -697,18 +799,48 @@ export class FakeAccount {
       this.on(clients.ec2, command, `EC2.${op}`, () => ({ [key]: [] }));
     }
     this.on(clients.ec2, DeleteSecurityGroupCommand, 'EC2.DeleteSecurityGroup', (input) => {
-      if (this.enis.some((e) => e.groups.includes(input.GroupId))) throw awsError('DependencyViolation', `resource ${input.GroupId} has a dependent object`);
+      if (this.enis.some((e) => e.groups.includes(input.GroupId)) || this.lagging(input.GroupId)) throw awsError('DependencyViolation', `resource ${input.GroupId} has a dependent object`);
       if (!this.securityGroups.delete(input.GroupId)) throw awsError('InvalidGroup.NotFound', 'not found');
       return {};
     });
     this.on(clients.ec2, DetachInternetGatewayCommand, 'EC2.DetachInternetGateway', (input) => {
+      if (!this.gateways.has(input.InternetGatewayId)) throw awsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${input.InternetGatewayId}' does not exist`);
+      if (this.igwAttachments.get(input.VpcId) !== input.InternetGatewayId) throw awsError('Gateway.NotAttached', `resource ${input.InternetGatewayId} is not attached to network ${input.VpcId}`);
       if (this.enis.some((e) => e.vpcId === input.VpcId && e.publicIp)) throw awsError('DependencyViolation', `Network ${input.VpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
       this.igwAttachments.delete(input.VpcId);
       return {};
     });
-    for (const [command, op] of [[DeleteInternetGatewayCommand, 'DeleteInternetGateway'], [DeleteSubnetCommand, 'DeleteSubnet'], [DeleteVpcCommand, 'DeleteVpc']] as const) {
-      this.on(clients.ec2, command, `EC2.${op}`, () => ({}));
-    }
+    this.on(clients.ec2, DeleteInternetGatewayCommand, 'EC2.DeleteInternetGateway', (input) => {
+      const igw = input.InternetGatewayId;
+      if (!this.gateways.has(igw)) throw awsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${igw}' does not exist`);
+      if ([...this.igwAttachments.values()].includes(igw)) throw awsError('DependencyViolation', `The internetGateway '${igw}' has dependencies and cannot be deleted.`);
+      this.gateways.delete(igw);
+      return {};
+    });
+    this.on(clients.ec2, DeleteSubnetCommand, 'EC2.DeleteSubnet', (input) => {
+      const subnet = input.SubnetId;
+      if (!this.subnets.has(subnet)) throw awsError('InvalidSubnetID.NotFound', `The subnet ID '${subnet}' does not exist`);
+      if (this.enis.some((e) => e.subnetId === subnet) || this.lagging(this.subnets.get(subnet)!)) throw awsError('DependencyViolation', `The subnet '${subnet}' has dependencies and cannot be deleted.`);
+      this.subnets.delete(subnet);
+      return {};
+    });
+    this.on(clients.ec2, DeleteVpcCommand, 'EC2.DeleteVpc', (input) => {
+      const vpc = input.VpcId;
+      if (!this.vpcs.has(vpc)) throw awsError('InvalidVpcID.NotFound', `The vpc ID '${vpc}' does not exist`);
+      if (this.vpcBlocked(vpc) || this.lagging(vpc)) throw awsError('DependencyViolation', `The vpc '${vpc}' has dependencies and cannot be deleted.`);
+      this.vpcs.delete(vpc);
+      return {};
+    });
+    this.on(clients.ec2, DescribeSubnetsCommand, 'EC2.DescribeSubnets', (input) => {
+      const missing = (input.SubnetIds ?? []).find((id: string) => !this.subnets.has(id));
+      if (missing) throw awsError('InvalidSubnetID.NotFound', `The subnet ID '${missing}' does not exist`);
+      return { Subnets: (input.SubnetIds ?? []).map((id: string) => ({ SubnetId: id, VpcId: this.subnets.get(id) })) };
+    });
+    this.on(clients.ec2, DescribeInternetGatewaysCommand, 'EC2.DescribeInternetGateways', (input) => {
+      const missing = (input.InternetGatewayIds ?? []).find((id: string) => !this.gateways.has(id));
+      if (missing) throw awsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${missing}' does not exist`);
+      return { InternetGateways: (input.InternetGatewayIds ?? []).map((id: string) => ({ InternetGatewayId: id })) };
+    });
 
     // ELBv2
     this.on(clients.elbv2, DescribeLoadBalancersCommand, 'ELBv2.DescribeLoadBalancers', (input) => {
@@ -720,6 +852,16 @@ export class FakeAccount {
       const arns = (input.TargetGroupArns ?? []).filter((a: string) => this.targetGroups.has(a));
       if (arns.length === 0) throw awsError('TargetGroupNotFoundException', 'One or more target groups not found');
       return { TargetGroups: arns.map((a: string) => ({ TargetGroupArn: a })) };
+    });
+    this.on(clients.elbv2, DescribeListenersCommand, 'ELBv2.DescribeListeners', (input) => {
+      const arns = (input.ListenerArns ?? []).filter((a: string) => this.listeners.has(a));
+      if (arns.length === 0) throw awsError('ListenerNotFoundException', 'One or more listeners not found');
+      return { Listeners: arns.map((a: string) => ({ ListenerArn: a })) };
+    });
+    this.on(clients.elbv2, DescribeRulesCommand, 'ELBv2.DescribeRules', (input) => {
+      const arns = (input.RuleArns ?? []).filter((a: string) => this.rules.has(a));
+      if (arns.length === 0) throw awsError('RuleNotFoundException', 'One or more rules not found');
+      return { Rules: arns.map((a: string) => ({ RuleArn: a })) };
     });
     this.on(clients.elbv2, DeleteLoadBalancerCommand, 'ELBv2.DeleteLoadBalancer', (input) => (this.loadBalancers.delete(input.LoadBalancerArn), {}));
     this.on(clients.elbv2, DeleteTargetGroupCommand, 'ELBv2.DeleteTargetGroup', (input) => (this.targetGroups.delete(input.TargetGroupArn), {}));
@@ -795,6 +937,11 @@ export class FakeAccount {
       }
       return { services, failures };
     });
+    this.on(clients.ecs, DescribeTaskDefinitionCommand, 'ECS.DescribeTaskDefinition', (input) => {
+      const status = this.taskDefinitions.get(input.taskDefinition);
+      if (!status) throw awsError('ClientException', 'Unable to describe task definition.');
+      return { taskDefinition: { taskDefinitionArn: input.taskDefinition, status } };
+    });
     this.on(clients.ecs, UpdateServiceCommand, 'ECS.UpdateService', (input) => {
       const arn = serviceArn(input.cluster, input.service);
       if (!arn) throw awsError('ServiceNotFoundException', 'Service not found.');
@@ -842,7 +989,13 @@ export class FakeAccount {
 
     // Resource Groups Tagging API: what still exists and carries the filter's tags.
     this.on(clients.tag, GetResourcesCommand, 'Tagging.GetResources', (input) => {
-      const matches = [...this.tagged.entries()].filter(([, t]) => t.alive() && (input.TagFilters ?? []).every((f: any) => f.Values.includes(t.tags[f.Key])));
+      // "Previously tagged" resources: a deleted one keeps coming back for staleTagMinutes.
+      const shown = ([arn, t]: [string, { alive: () => boolean }]) => {
+        if (t.alive()) return true;
+        if (!this.diedAt.has(arn)) this.diedAt.set(arn, this.clock.now());
+        return this.clock.now() < this.diedAt.get(arn)! + (this.scenario.staleTagMinutes ?? 60) * 60_000;
+      };
+      const matches = [...this.tagged.entries()].filter((e) => shown(e) && (input.TagFilters ?? []).every((f: any) => f.Values.includes(e[1].tags[f.Key])));
       const start = Number(input.PaginationToken || 0);
       return {
         ResourceTagMappingList: matches.slice(start, start + PAGE).map(([arn, t]) => ({ ResourceARN: arn, Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) })),
@@ -889,6 +1042,11 @@ export class FakeAccount {
       this.loadBalancers.delete(id);
       this.targetGroups.delete(id);
       this.asgs.delete(id);
+      this.subnets.delete(id);
+      this.gateways.delete(id);
+      this.listeners.delete(id);
+      this.rules.delete(id);
+      if (this.taskDefinitions.has(id)) this.taskDefinitions.set(id, 'INACTIVE');
       if (this.clusters.has(id)) this.clusters.get(id)!.status = 'INACTIVE';
       if (this.services.has(id)) this.services.get(id)!.status = 'INACTIVE';
       for (let i = this.enis.length - 1; i >= 0; i--) if (this.enis[i].owner === id || this.enis[i].vpcId === id) this.enis.splice(i, 1);
@@ -911,6 +1069,12 @@ export class FakeAccount {
       ...[...this.clusters].filter(([, c]) => c.status === 'ACTIVE').map(([name]) => `ECS cluster ${name}`),
       ...[...this.services].filter(([, v]) => v.status !== 'INACTIVE').map(([arn, v]) => `ECS service ${arn} ${v.status}`),
       ...[...this.asgs.keys()].map((name) => `Auto Scaling group ${name}`),
+      ...[...this.vpcs].map((v) => `VPC ${v}`),
+      ...[...this.subnets.keys()].map((v) => `subnet ${v}`),
+      ...[...this.gateways].map((g) => `internet gateway ${g}${[...this.igwAttachments.entries()].find(([, i]) => i === g) ? ' (attached)' : ''}`),
+      ...[...this.securityGroups].map((g) => `security group ${g}`),
+      // INACTIVE task definitions are what CloudFormation leaves in a real account: not listed.
+      ...[...this.taskDefinitions].filter(([, st]) => st === 'ACTIVE').map(([arn]) => `task definition ${arn}`),
     ];
   }
 }

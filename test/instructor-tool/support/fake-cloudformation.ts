@@ -6,7 +6,7 @@
  */
 import {
   CloudFormationClient, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand,
-  ListStackResourcesCommand, Stack, StackEvent,
+  ListStackResourcesCommand, Stack, StackEvent, ResourceStatus as StackResourceStatus,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, awsError, VirtualClock } from './harness';
@@ -37,6 +37,11 @@ export interface FakeStackSpec {
   readonly deleteSeconds?: number;
   /** How each delete attempt ends; the last entry repeats. Default: it succeeds. */
   readonly attempts?: Array<'ok' | FailureSpec[]>;
+  /**
+   * What fails only in the FORCE_DELETE_STACK run, so that run newly skips it (a nested stack
+   * among them is left in place, DELETE_FAILED, without its parent).
+   */
+  readonly forceFailures?: FailureSpec[];
   /** The stack is already deleted when the tool asks for it by id. */
   readonly alreadyGone?: boolean;
   /** Someone else deletes the stack right after the tool lists it. */
@@ -56,6 +61,8 @@ interface FakeStack {
   /** Nested stacks a FORCE_DELETE_STACK delete skips (they failed before): left without a parent. */
   skipped?: Set<string>;
   lastFailures?: FailureSpec[];
+  /** What a forced delete left in place: DELETE_SKIPPED in ListStackResources once the stack is gone. */
+  skippedResources?: Set<string>;
   attempt: number;
   events: StackEvent[];
   resources: Array<{ logicalId: string; type: string; physicalId: string }>;
@@ -165,6 +172,8 @@ export class FakeCloudFormation {
       });
       if (outcome === 'ok' || outcome.length === 0) {
         stack.status = 'DELETE_COMPLETE';
+        // A forced delete skips what failed: its own resources, and nested stacks that failed (left in place).
+        if (stack.skipped) stack.skippedResources = new Set((stack.lastFailures ?? []).map((f) => f.nested ?? f.logicalId));
         for (const child of this.children(stack).filter((c) => !stack.skipped?.has(c.logicalId!))) child.status = 'DELETE_COMPLETE';
         continue;
       }
@@ -183,6 +192,7 @@ export class FakeCloudFormation {
       for (const child of this.children(stack).filter((c) => failedNested.has(c.logicalId!))) {
         this.event(child, child.name, child.id, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', 'The following resource(s) failed to delete: [...]');
         child.status = 'DELETE_FAILED';
+        child.lastFailures = outcome.filter((f) => f.nested === child.logicalId).map((f) => ({ ...f, nested: undefined }));
         this.event(stack, child.logicalId!, child.id, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', 'Embedded stack was not successfully deleted');
       }
       this.event(stack, stack.name, stack.id, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', 'The following resource(s) failed to delete');
@@ -237,7 +247,14 @@ export class FakeCloudFormation {
     stack.attempt++;
     // RetainResources and FORCE_DELETE_STACK skip the resources that would not delete, so this attempt succeeds;
     // a forced delete leaves a failed nested stack in place (DELETE_SKIPPED), without its parent.
-    if (force) stack.skipped = new Set((stack.lastFailures ?? []).flatMap((f) => (f.nested ? [f.nested] : [])));
+    if (force) {
+      stack.lastFailures = [...(stack.lastFailures ?? []), ...(stack.spec.forceFailures ?? [])];
+      stack.skipped = new Set(stack.lastFailures.flatMap((f) => (f.nested ? [f.nested] : [])));
+      for (const child of this.children(stack).filter((c) => stack.skipped!.has(c.logicalId!) && c.status !== 'DELETE_FAILED')) {
+        child.status = 'DELETE_FAILED';
+        child.lastFailures = stack.lastFailures.filter((f) => f.nested === child.logicalId).map((f) => ({ ...f, nested: undefined }));
+      }
+    }
     stack.outcome = (retain && retain.length > 0) || force ? 'ok' : planned;
     stack.status = 'DELETE_IN_PROGRESS';
     stack.finishAt = this.clock.now() + (stack.spec.deleteSeconds ?? 30) * 1000;
@@ -259,7 +276,8 @@ export class FakeCloudFormation {
     if (!stack) throw awsError('ValidationError', `Stack with id ${name} does not exist`);
     return {
       StackResourceSummaries: stack.resources.map((r) => ({
-        LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, ResourceStatus: 'CREATE_COMPLETE' as const,
+        LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type,
+        ResourceStatus: (stack.status !== 'DELETE_COMPLETE' ? 'CREATE_COMPLETE' : stack.skippedResources?.has(r.logicalId) ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE') as StackResourceStatus,
         LastUpdatedTimestamp: new Date(this.clock.now()),
       })),
     };

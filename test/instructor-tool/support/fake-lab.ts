@@ -105,6 +105,9 @@ export interface LabState {
   readonly appVersion?: string;
 }
 
+/** Activities per DescribeScalingActivities page here (AWS pages by MaxRecords, at most 100): small, so paging runs. */
+const ACTIVITY_PAGE = 2;
+
 export function activity(description: string, cause: string, at: string, status = 'Successful'): Activity {
   return { ActivityId: `${description}-${at}`, AutoScalingGroupName: 'asg', Description: description, Cause: `At ${at} ${cause}`, StartTime: new Date(at), StatusCode: status as any, Progress: 100 };
 }
@@ -168,7 +171,15 @@ export function mockLabAws(lab: SynthesizedLab, students: Record<string, LabStat
       Instances: s.state.fleet.instances.map((i) => ({ InstanceId: i.id, LifecycleState: (i.state ?? 'InService') as any, HealthStatus: i.health ?? 'Healthy', AvailabilityZone: 'us-east-1a', ProtectedFromScaleIn: false })),
     }] };
   });
-  aws.autoscaling.on(DescribeScalingActivitiesCommand).callsFake((input) => ({ Activities: find((n) => n.asg === input.AutoScalingGroupName)?.state.fleet.activities ?? [] }));
+  // As Auto Scaling answers: activities still in progress first, then newest first, a few a page.
+  aws.autoscaling.on(DescribeScalingActivitiesCommand).callsFake((input) => {
+    const running = (a: Activity) => !['Successful', 'Failed', 'Cancelled'].includes(a.StatusCode ?? '');
+    const all = [...(find((n) => n.asg === input.AutoScalingGroupName)?.state.fleet.activities ?? [])]
+      .sort((a, b) => Number(running(b)) - Number(running(a)) || (b.StartTime?.getTime() ?? 0) - (a.StartTime?.getTime() ?? 0));
+    const start = Number(input.NextToken ?? 0);
+    const size = Math.min(input.MaxRecords ?? 100, ACTIVITY_PAGE);
+    return { Activities: all.slice(start, start + size), NextToken: start + size < all.length ? String(start + size) : undefined };
+  });
   aws.elbv2.on(DescribeTargetHealthCommand).callsFake((input) => {
     const s = find((n) => n.targetGroup === input.TargetGroupArn);
     if (!s) throw awsError('TargetGroupNotFoundException', 'One or more target groups not found');

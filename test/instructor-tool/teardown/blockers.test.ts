@@ -1,7 +1,8 @@
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, ListImagesCommand } from '@aws-sdk/client-ecr';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { backoff, clearNetworkInterfaces, deleteImages, emptyBucket, vpcInReason, waitForPublicAddresses } from '../../../lib/instructor-tool/teardown/blockers';
+import { clearNetworkInterfaces, deleteImages, emptyBucket, vpcInReason, waitForPublicAddresses } from '../../../lib/instructor-tool/teardown/blockers';
+import { backoff } from '../../../lib/instructor-tool/teardown/compute-blockers';
 import { BlockerContext } from '../../../lib/instructor-tool/teardown/context';
 import { aws, resetAws } from '../support/aws-mocks';
 import { testClients, VirtualClock } from '../support/harness';
@@ -26,7 +27,19 @@ describe('per-item failures inside successful responses are failures', () => {
         { imageId: { imageDigest: 'sha256:c' }, failureCode: 'ImageReferencedByManifestList', failureReason: 'in a manifest list' },
       ],
     });
-    await expect(deleteImages(ctx(), 'repo')).rejects.toThrow('could not delete 1 image(s) from repository repo: sha256:c: ImageReferencedByManifestList in a manifest list');
+    // The image an index still references is tried again alone; it fails again (no index left to go first): a failure.
+    await expect(deleteImages(ctx(), 'repo')).rejects.toThrow('could not delete 1 image(s) from repository repo: sha256:c: ImageReferencedByManifestList (an image index that is not deleted still references them)');
+    expect(aws.ecr.commandCalls(BatchDeleteImageCommand).map((c) => c.args[0].input.imageIds)).toEqual([
+      [{ imageDigest: 'sha256:a' }, { imageDigest: 'sha256:b' }, { imageDigest: 'sha256:c' }], [{ imageDigest: 'sha256:c' }],
+    ]);
+  });
+
+  test('ImageReferencedByManifestList: the images an index held are deleted in the next pass, once the index is gone', async () => {
+    aws.ecr.on(ListImagesCommand).resolves({ imageIds: [{ imageDigest: 'sha256:child' }, { imageDigest: 'sha256:index', imageTag: 'v1' }] });
+    aws.ecr.on(BatchDeleteImageCommand)
+      .resolvesOnce({ imageIds: [{ imageDigest: 'sha256:index' }], failures: [{ imageId: { imageDigest: 'sha256:child' }, failureCode: 'ImageReferencedByManifestList', failureReason: 'Requested image referenced by manifest list' }] })
+      .resolves({ imageIds: [{ imageDigest: 'sha256:child' }], failures: [] });
+    expect(await deleteImages(ctx(), 'repo')).toBe('deleted 2 image(s) from repository repo (image indexes first, then the 1 later pass(es) for the images they referenced)');
   });
 
   test('at most 100 image ids per BatchDeleteImage', async () => {

@@ -6,7 +6,11 @@
 import { CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
 import { synthLab, SynthesizedLab } from '../../support/synth';
 import { DeployedTemplate, FakeAccount, isModelled, Scenario } from '../support/fake-account';
-import { runCli, VirtualClock } from '../support/harness';
+import { FakeIo, runCli, testClients, VirtualClock } from '../support/harness';
+import { inventory } from '../../../lib/instructor-tool/aws/stack-resources';
+import { Reporter } from '../../../lib/instructor-tool/core/output';
+import { TeardownContext } from '../../../lib/instructor-tool/teardown/context';
+import { deleteStudentStack } from '../../../lib/instructor-tool/teardown/stack-delete';
 
 const VARIANTS: Record<string, Record<string, string>> = {
   default: {},
@@ -42,13 +46,19 @@ function deploy(variant: string, scenario: Scenario = {}, transform?: (t: Record
   return fake;
 }
 
-// Synthesis (once per variant for this file) is the slow part; the teardowns run on virtual time.
+// Synthesis (once per variant for this file, when a test first needs it) is the slow part; the
+// teardowns run on virtual time. Lazy, so a run of a few tests (a mutant's) synthesizes only theirs.
 jest.setTimeout(120_000);
-beforeAll(() => Object.keys(VARIANTS).forEach(labOf));
 
 const teardown = (...extra: string[]) => runCli(['teardown', '--all', '--delete', '--yes', '--json', ...extra], { clock });
 
 afterAll(() => fake?.restore());
+
+// A stack deployed before the repository had EmptyOnDelete: CloudFormation fails on the images.
+const withoutEmptyOnDelete = (t: Record<string, any>) => {
+  for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::ECR::Repository') delete r.Properties.EmptyOnDelete;
+  return t;
+};
 
 describe('the fake account models every resource type the kit synthesizes', () => {
   test.each(Object.keys(VARIANTS))('%s: no type without a model (a new module must add one)', (variant) => {
@@ -160,11 +170,6 @@ describe('each blocker in the fake account', () => {
     expect(account.remaining()).toContain(`Auto Scaling group ${group}`);
   });
 
-  // A stack deployed before the repository had EmptyOnDelete: CloudFormation fails on the images.
-  const withoutEmptyOnDelete = (t: Record<string, any>) => {
-    for (const r of Object.values<any>(t.Resources ?? {})) if (r.Type === 'AWS::ECR::Repository') delete r.Properties.EmptyOnDelete;
-    return t;
-  };
 
   test('images ECR refuses to delete (failures inside a 200 from BatchDeleteImage): never "cleared"; the forced delete skips the repository and the sweep deletes it with force, exit 0', async () => {
     const account = deploy('default', { imagesThatFail: 1 }, withoutEmptyOnDelete);
@@ -210,7 +215,7 @@ describe('each blocker in the fake account', () => {
     const run = await teardown();
     expect(account.remaining()).toEqual([]);
     expect(run.code).toBe(1);
-    expect(run.json().leftovers.solo).toEqual([
+    expect(run.json().leftovers.solo.filter((l: any) => l.billable)).toEqual([
       expect.objectContaining({ kind: 'bucket', id: bucket, billable: true, unverified: expect.stringMatching(/access denied/i) }),
     ]);
   });
@@ -225,6 +230,88 @@ describe('each blocker in the fake account', () => {
     expect(run.code).toBe(0);
     expect(run.json().outcomes[0].cleared.join('\n')).toMatch(/deleted log group \/aws\/lambda\/\S+ that Lambda created for/);
     expect(account.remaining()).toEqual([]);
+  });
+});
+
+describe('what a real account shows after the delete', () => {
+  test('stale tagging results (the deleted stack, listener rules, the bucket) are confirmed gone by their own service; INACTIVE task definitions are reported free, exit 0', async () => {
+    const account = deploy('default');
+    const definitions = [...account.taskDefinitions.keys()];
+    expect(definitions.length).toBeGreaterThan(0);
+    const run = await teardown();
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+    // The tagging API still named the deleted stack and its resources; each was looked up, none reported.
+    expect(account.calls).toEqual(expect.arrayContaining(['Tagging.GetResources', 'ELBv2.DescribeRules', 'ELBv2.DescribeListeners', 'EC2.DescribeSubnets', 'EC2.DescribeInternetGateways', 'ECS.DescribeTaskDefinition']));
+    const leftovers = run.json().leftovers.solo;
+    expect(leftovers).toEqual(definitions.map((id) => expect.objectContaining({ kind: 'ecs-task-definition', id, billable: false, note: expect.stringContaining('INACTIVE') })));
+    expect([...account.taskDefinitions.values()]).toEqual(definitions.map(() => 'INACTIVE'));
+  });
+
+  test('the report says why an INACTIVE task definition is free', async () => {
+    deploy('default');
+    const run = await runCli(['teardown', '--all', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ecs-task-definition +\S+ +free +found by tags \(INACTIVE \(deregistered\): the state CloudFormation leaves/);
+    expect(run.stdout).toContain('nothing billable left');
+  });
+
+  test('a Docker 29 image index in a repository without EmptyOnDelete: the index goes first, then the images it referenced; the retry deletes the stack, exit 0', async () => {
+    const account = deploy('default', { images: 4 }, withoutEmptyOnDelete);
+    const repo = [...account.repositories.keys()][0];
+    const run = await teardown();
+    const outcome = run.json().outcomes[0];
+    expect(outcome.stuck.map((x: any) => x.type)).toContain('AWS::ECR::Repository');
+    expect(outcome.cleared.join('\n')).toContain(`deleted 4 image(s) from repository ${repo} (image indexes first`);
+    // No last resort was needed.
+    expect(outcome.retained).toEqual([]);
+    expect({ code: run.code, remaining: account.remaining() }).toEqual({ code: 0, remaining: [] });
+  });
+
+  /**
+   * The last resort at once (attempts: 1), while the ECS service's tasks still drain: the forced
+   * delete skips the cluster, the gateway attachment, the gateway, the security groups and the VPC.
+   */
+  async function lastResort(scenario: Scenario, overrides: Partial<TeardownContext> = {}, before: (account: FakeAccount) => void = () => undefined) {
+    const account = deploy('default', scenario);
+    before(account);
+    const root = account.stacks.find((s) => !s.parentId)!;
+    const clients = testClients();
+    const io = new FakeIo();
+    const ctx: TeardownContext = {
+      clients, clock, reporter: new Reporter(io, true), progress: () => undefined,
+      pollMs: 10_000, timeoutMs: 60 * 60_000, attempts: 1, eniWaitMs: 10 * 60_000, eniPollMs: 15_000, ...overrides,
+    };
+    const recorded = await inventory(clients, clock, root.id);
+    const outcome = await deleteStudentStack(ctx, { name: root.name, id: root.id, status: root.status, student: 'solo', tags: {}, outputs: {} }, recorded);
+    return { account, outcome };
+  }
+
+  test('the sweep after a forced delete: the gateway from its recorded id, EC2\'s DependencyViolation retried, outside in; nothing left', async () => {
+    let ids: string[] = [];
+    const { account, outcome } = await lastResort({ drainMinutes: 6, ec2LagSeconds: 90 }, {}, (a) => { ids = [[...a.gateways][0], [...a.vpcs][0]]; });
+    const [igw, vpc] = ids;
+    expect({ result: outcome.result, remaining: account.remaining(), unswept: outcome.retained.filter((r) => !r.swept) }).toEqual({ result: 'deleted', remaining: [], unswept: [] });
+    const types = outcome.retained.map((r) => r.type);
+    expect(types).toEqual(expect.arrayContaining(['AWS::ECS::Cluster', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::InternetGateway', 'AWS::EC2::SecurityGroup', 'AWS::EC2::VPC']));
+    expect(outcome.retained.find((r) => r.type === 'AWS::EC2::VPCGatewayAttachment')!.text).toBe(`detached ${igw} from ${vpc}`);
+    // Dependency order: the cluster, then the network from the outside in, the VPC last.
+    expect(types.indexOf('AWS::ECS::Cluster')).toBeLessThan(types.indexOf('AWS::EC2::VPCGatewayAttachment'));
+    expect(types.indexOf('AWS::EC2::VPCGatewayAttachment')).toBeLessThan(types.indexOf('AWS::EC2::InternetGateway'));
+    expect(types.lastIndexOf('AWS::EC2::SecurityGroup')).toBeLessThan(types.indexOf('AWS::EC2::VPC'));
+    // EC2 refused at first (eventual consistency) and the sweep tried again.
+    expect(account.calls.filter((c) => c === 'EC2.DeleteSecurityGroup').length).toBeGreaterThan(types.filter((t) => t === 'AWS::EC2::SecurityGroup').length);
+  });
+
+  test('without the retry window (EC2 lags longer than the wait), the VPC is named as retained, not swept', async () => {
+    let vpc = '';
+    const { account, outcome } = await lastResort({ drainMinutes: 6, ec2LagSeconds: 4 * 3600 }, {}, (a) => { vpc = [...a.vpcs][0]; });
+    expect(outcome.retained.find((r) => r.type === 'AWS::EC2::VPC')).toEqual(expect.objectContaining({ swept: false, text: expect.stringContaining('DependencyViolation') }));
+    expect(account.remaining()).toContain(`VPC ${vpc}`);
+  });
+
+  test('a forced delete that outlasts --timeout is waited for, not reported as "did not delete"', async () => {
+    const { account, outcome } = await lastResort({ drainMinutes: 6, forceDeleteMinutes: 8 }, { timeoutMs: 3 * 60_000 });
+    expect({ result: outcome.result, reason: outcome.reason, remaining: account.remaining() }).toEqual({ result: 'deleted', reason: undefined, remaining: [] });
   });
 });
 

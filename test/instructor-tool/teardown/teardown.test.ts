@@ -329,6 +329,24 @@ describe('teardown clears what makes CloudFormation answer DELETE_FAILED', () =>
   });
 });
 
+describe('what a forced delete newly skips', () => {
+  test('a nested stack that fails only in the forced run: read from ListStackResources (DELETE_SKIPPED), deleted itself, its skipped bucket swept', async () => {
+    const logs: FailureSpec = { logicalId: 'AppLogs', type: 'AWS::Logs::LogGroup', physicalId: 'ClassLabStack-ana-AppLogs', reason: 'Internal Failure' };
+    account([studentStack('ana', { attempts: [[logs]], forceFailures: [bucketNotEmpty('ana')] })]);
+    aws.s3.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
+    aws.s3.on(DeleteBucketCommand).resolves({});
+    aws.logs.on(DeleteLogGroupCommand).resolves({});
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(0);
+    const nested = cfn.byName('ClassLabStack-ana-S3NestedStack-NESTED');
+    expect(cfn.deleteCalls.slice(-2)).toEqual([{ stack: 'ClassLabStack-ana', retain: undefined, force: true }, { stack: nested.name, retain: undefined, force: true }]);
+    expect(aws.s3.commandCalls(DeleteBucketCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: 'class-lab-ana-bucket' }]);
+    expect(run.json().outcomes[0].retained).toEqual(expect.arrayContaining([
+      expect.objectContaining({ logicalId: 'Bucket', swept: true }), expect.objectContaining({ logicalId: 'AppLogs', swept: true }),
+    ]));
+  });
+});
+
 describe('teardown keeps going when one stack cannot be deleted', () => {
   test('access denied on one stack is that stack\'s failure; the other is deleted; exit 1', async () => {
     account([studentStack('ana'), studentStack('ben')]);

@@ -1,0 +1,406 @@
+/**
+ * The emulated-account tier: the README's class path, run with the pinned CDK CLI and the
+ * instructor tool against moto (test/emulated/support/moto.ts) instead of AWS. Each variant is
+ * synthesized once; deploy and destroy reuse its cloud assembly (`--app <dir>`). After every
+ * teardown or destroy the tier's own inventory (support/inventory.py, boto3 list calls over every
+ * service the kit uses) must find nothing of the kit. At the end, every AWS SDK command in the
+ * tool's source must have reached moto at least once (moto rejects unknown parameters and wrong
+ * shapes, which mocks never do).
+ *
+ * What moto cannot model (interface draining, service-linked role races, asynchronous deletes,
+ * IAM evaluation) stays with the fake account of test/instructor-tool/support/; docs/emulator-gaps.md
+ * lists every place moto differs from AWS and how the tier works around it.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
+import { main } from '../../lib/instructor-tool/cli';
+import { sweepResource } from '../../lib/instructor-tool/teardown/blockers';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { Clock } from '../../lib/instructor-tool/core/clock';
+import { cdkSynth } from '../support/cdk-cli';
+import { cliAssembly } from '../support/cli-synth';
+import { REPO_ROOT, scratchProject, ScratchProject } from '../support/project';
+import { emulatedDescribe, Emulator, emulatorEnv, SERVER_GUARD_PREFIX, startEmulator } from './support/moto';
+import { commandsInToolSource, recordingClients, Sent } from './support/recorder';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const guard = require('./support/loopback-guard.js') as { GUARD_PREFIX: string; refused: string[]; install(): void };
+
+const CDK = path.join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+const ACCOUNT = '123456789012'; // moto's account
+
+/** Real time plus every wait the tool asks for, skipped: moto answers at once, no poll needs to wait. */
+class SkippingClock implements Clock {
+  private skipped = 0;
+  now(): number { return Date.now() + this.skipped; }
+  async sleep(ms: number): Promise<void> {
+    this.skipped += ms;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+interface ToolRun { code: number; stdout: string; stderr: string; json(): any }
+
+emulatedDescribe('the class path against the emulated account (moto)', () => {
+  const started = Date.now();
+  const sent: Sent[] = [];
+  const cdkErrors: string[] = [];
+  let emulator: Emulator;
+  let env: NodeJS.ProcessEnv;
+  const savedEnv = { ...process.env };
+  let standIn: http.Server;
+  const standInRequests: string[] = [];
+  let standInAddress = '';
+  let serverLogSeen = 0;
+  const projects: string[] = [];
+
+  beforeAll(async () => {
+    guard.install();
+    // The load balancer's names resolve to this loopback stand-in (check's `resolve`), never outside.
+    standIn = http.createServer((req, res) => {
+      standInRequests.push(`${req.headers.host}${req.url}`);
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('no targets: the emulator runs no instances');
+    });
+    await new Promise<void>((r) => standIn.listen(0, '127.0.0.1', () => r()));
+    standInAddress = `127.0.0.1:${(standIn.address() as net.AddressInfo).port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await new Promise<void>((r) => (standIn ? standIn.close(() => r()) : r()));
+    await emulator?.stop();
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+    for (const dir of projects) fs.rmSync(dir, { recursive: true, force: true });
+    console.log(`emulated tier: ${((Date.now() - started) / 1000).toFixed(1)} s wall time`);
+  }, 30_000);
+
+  /**
+   * A fresh emulated account for the variant: moto shares nothing between variants (and its
+   * server is not safe for concurrent stack operations: docs/emulator-gaps.md).
+   */
+  function freshAccount(): void {
+    beforeAll(async () => {
+      emulator = await startEmulator();
+      serverLogSeen = 0;
+      env = emulatorEnv(emulator.endpoint, savedEnv);
+      // The tool runs in this process, as `main` of its CLI: same environment as a child would get.
+      for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+      for (const [k, v] of Object.entries(env)) if (k !== 'NODE_OPTIONS') process.env[k] = v;
+    }, 60_000);
+    afterAll(async () => {
+      await emulator?.stop();
+    }, 30_000);
+  }
+
+  function newProject(): ScratchProject {
+    const p = scratchProject();
+    projects.push(p.dir);
+    return p;
+  }
+
+  afterEach(() => {
+    // Nothing of the tier, the CLI or moto may have tried to leave loopback.
+    expect(guard.refused).toEqual([]);
+    expect(cdkErrors.filter((e) => e.includes(guard.GUARD_PREFIX))).toEqual([]);
+    const log = emulator.log();
+    const fresh = log.slice(serverLogSeen);
+    serverLogSeen = log.length;
+    expect(fresh.split('\n').filter((l) => l.startsWith(SERVER_GUARD_PREFIX))).toEqual([]);
+    guard.refused.length = 0;
+    cdkErrors.length = 0;
+  });
+
+  function cdk(project: ScratchProject, args: string[]): { status: number | null; output: string } {
+    const result = spawnSync(process.execPath, [CDK, ...args, '--no-notices', '--no-version-reporting'], { cwd: project.dir, env, encoding: 'utf8', timeout: 240_000 });
+    const output = `${result.stdout}\n${result.stderr}`;
+    cdkErrors.push(result.stderr);
+    return { status: result.status, output };
+  }
+
+  function expectCdk(project: ScratchProject, args: string[]): string {
+    const { status, output } = cdk(project, args);
+    expect({ args, status, output: status === 0 ? '' : output.slice(-3000) }).toEqual({ args, status: 0, output: '' });
+    return output;
+  }
+
+  async function tool(project: ScratchProject, argv: string[], resolve: Record<string, string> = {}): Promise<ToolRun> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, {
+      io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), prompt: async () => undefined },
+      clients: recordingClients(sent),
+      http: new HttpProbe({ resolve, timeoutMs: 3000 }),
+      projectDir: project.dir,
+      clock: new SkippingClock(),
+      env: process.env,
+    });
+    const stdout = out.join('\n');
+    return { code, stdout, stderr: err.join('\n'), json: () => JSON.parse(stdout) };
+  }
+
+  function synth(project: ScratchProject, args: string[] = []): string {
+    const result = cdkSynth(project.dir, ['-o', project.outdir, ...args]);
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ status: 0, stderr: '' });
+    return project.outdir;
+  }
+
+  function inventory(): Record<string, string[]> {
+    const result = spawnSync('python3', [path.join(__dirname, 'support', 'inventory.py')], { env, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
+    return JSON.parse(result.stdout);
+  }
+
+  /** The load balancer's host names of the stacks' outputs, each sent to the stand-in. */
+  function resolveOutputs(outputsFile: string): Record<string, string> {
+    const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+    const hosts = Object.values(outputs).flatMap((o) => [o.WebUrl, o.AppUrl]).filter(Boolean).map((u) => new URL(u).hostname);
+    return Object.fromEntries(hosts.map((h) => [h, standInAddress]));
+  }
+
+  /** What a student does in the S3 lab: hello.txt uploaded twice (two versions). */
+  async function uploadHello(bucket: string): Promise<void> {
+    const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    for (const body of ['hello v1', 'hello v2']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'hello.txt', Body: body }));
+    s3.destroy();
+  }
+
+  /** What a student does in the ECR lab: an image pushed with tag v1 (its manifest only). */
+  async function pushImage(repositoryUri: string): Promise<void> {
+    const ecr = new ECRClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const manifest = {
+      schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 2, digest: `sha256:${'a'.repeat(64)}` },
+      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2, digest: `sha256:${'b'.repeat(64)}` }],
+    };
+    await ecr.send(new PutImageCommand({ repositoryName: repositoryUri.split('/').slice(1).join('/'), imageTag: 'v1', imageManifest: JSON.stringify(manifest) }));
+    ecr.destroy();
+  }
+
+  describe('default ClassLabStack, one student per account', () => {
+    freshAccount();
+    const project = newProject();
+    let app = '';
+    let resolve: Record<string, string> = {};
+    const outputsFile = path.join(project.dir, 'cdk-outputs.json');
+
+    test('the default variant, as the real CLI synthesized it for this run', () => {
+      app = cliAssembly('default').project.outdir;
+    }, 240_000);
+
+    test('npx cdk bootstrap', () => {
+      expectCdk(project, ['bootstrap', '--app', app]);
+    }, 120_000);
+
+    test('class-lab-admin doctor --fix: bootstrap found, the ECS service-linked role created, every quota read', async () => {
+      const run = await tool(project, ['doctor', '--fix', '--json']);
+      const checks = run.json().checks as Array<{ id: string; status: string; detail: string }>;
+      expect(checks.find((c) => c.id === 'cdk-bootstrap')?.status).toBe('pass');
+      expect(checks.find((c) => c.id === 'ecs-service-linked-role')?.status).toBe('pass');
+      // Every check could read what it needs; a new account's default vCPU quota may be too small
+      // for the fleet at max size (README "Class sizes"), which doctor rightly fails.
+      expect(checks.filter((c) => /could not check/.test(c.detail))).toEqual([]);
+      expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id).filter((id) => id !== 'vcpu-quota')).toEqual([]);
+      expect(run.code).toBe(checks.some((c) => c.status === 'fail') ? 1 : 0);
+    }, 60_000);
+
+    test('npx cdk deploy ClassLabStack', () => {
+      expectCdk(project, ['deploy', 'ClassLabStack', '--app', app, '--require-approval', 'never', '--outputs-file', outputsFile]);
+      resolve = resolveOutputs(outputsFile);
+    }, 240_000);
+
+    test('class-lab-admin status lists the stack as the solo student\'s', async () => {
+      const run = await tool(project, ['status', '--json']);
+      expect(run.code).toBe(0);
+      expect(run.json().stacks.map((s: any) => [s.student, s.stack, s.status])).toEqual([['solo', 'ClassLabStack', 'CREATE_COMPLETE']]);
+    }, 60_000);
+
+    test('class-lab-admin check: every module of the stack checked, HTTP only to the loopback stand-in', async () => {
+      const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8')).ClassLabStack;
+      await uploadHello(outputs.BucketName);
+      await pushImage(outputs.RepositoryUri);
+      const run = await tool(project, ['check', '--json'], resolve);
+      const doc = run.json();
+      expect(doc.modules).toEqual(['ec2', 's3', 'route53', 'ecr', 'ecs']);
+      for (const module of doc.modules) expect(doc.results.some((r: any) => r.id.startsWith(`${module}.`))).toBe(true);
+      // The uploaded versions are there; nothing the emulator cannot run (instances, tasks) passes.
+      expect(doc.results.find((r: any) => r.id === 's3.versions')?.status).toBe('pass');
+      expect(run.code).toBe(doc.ok ? 0 : 1);
+      expect(standInRequests.length).toBeGreaterThan(0);
+    }, 120_000);
+
+    test('class-lab-admin cost of the assembly', async () => {
+      const run = await tool(project, ['cost', '--cdk-out', app, '--json']);
+      expect(run.code).toBe(0);
+      expect(run.json().ok).toBe(true);
+    }, 120_000);
+
+    test('class-lab-admin teardown (dry run) plans the stack and deletes nothing', async () => {
+      const run = await tool(project, ['teardown', '--all', '--json']);
+      expect(run.code).toBe(0);
+      expect(run.json()).toMatchObject({ ok: true, dryRun: true });
+      expect(JSON.stringify(run.json().plan)).toContain('ClassLabStack');
+      expect(inventory().stacks).toEqual(expect.arrayContaining([expect.stringMatching(/^ClassLabStack /)]));
+    }, 120_000);
+
+    test('class-lab-admin teardown --delete --yes: exit 0, and the inventory finds nothing', async () => {
+      const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr, problems: run.code === 0 ? [] : [run.json().outcomes, run.json().leftovers, run.json().unscanned] }).toEqual({ code: 0, stderr: '', problems: [] });
+      expect(inventory()).toEqual({});
+    }, 240_000);
+
+    test('npx cdk destroy ClassLabStack afterwards has nothing to do', () => {
+      expectCdk(project, ['destroy', 'ClassLabStack', '--app', app, '--force']);
+      expect(inventory()).toEqual({});
+    }, 120_000);
+
+    // Open (issue 21): moto's VPCGatewayAttachment physical id is not `IGW|vpc-…`, so the sweep cannot
+    // detach the gateway and the IGW and VPC sweeps are refused; not yet patched.
+    test.failing('teardown\'s last-resort sweep deletes each kind of resource the stack has, then teardown ends clean', async () => {
+      // moto ignores FORCE_DELETE_STACK, so no delete there ever skips a resource: the tier hands
+      // a deployed stack's resources to the sweep itself, to send its deletes to the emulator.
+      expectCdk(project, ['deploy', 'ClassLabStack', '--app', app, '--require-approval', 'never']);
+      const cfn = new CloudFormationClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const resources: Array<{ type: string; id: string }> = [];
+      const walk = async (stack: string) => {
+        const page = await cfn.send(new ListStackResourcesCommand({ StackName: stack }));
+        for (const r of page.StackResourceSummaries ?? []) {
+          if (r.ResourceType === 'AWS::CloudFormation::Stack') await walk(r.PhysicalResourceId!);
+          else if (r.ResourceType && r.PhysicalResourceId) resources.push({ type: r.ResourceType, id: r.PhysicalResourceId });
+        }
+      };
+      await walk('ClassLabStack');
+      cfn.destroy();
+      const order = ['AWS::ECS::Service', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        'AWS::S3::Bucket', 'AWS::ECR::Repository', 'AWS::Route53::HostedZone', 'AWS::Logs::LogGroup', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::InternetGateway',
+        'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC'];
+      const ctx = { clients: recordingClients(sent)({ region: 'us-east-1' }), clock: new SkippingClock(), eniWaitMs: 60_000, eniPollMs: 5_000, progress: () => undefined };
+      const swept: string[] = [];
+      const failures: Array<{ type: string; error: string }> = [];
+      for (const type of order) {
+        for (const r of resources.filter((x) => x.type === type)) {
+          try {
+            const result = await sweepResource(ctx, r.type, r.id);
+            if (result.done) swept.push(type);
+          } catch (error) {
+            failures.push({ type, error: String(error) });
+          }
+        }
+      }
+      expect(failures).toEqual([
+        // moto lists a CloudFormation-made alias record without its AliasTarget, so the DELETE of the
+        // record as listed is refused (docs/emulator-gaps.md, not patched yet).
+        { type: 'AWS::Route53::HostedZone', error: expect.stringMatching(/Expected exactly one of \[AliasTarget/) },
+        // The VPC still has the route tables CloudFormation deletes (a sweep only follows a forced
+        // delete that skipped the VPC, never the rest): moto refuses, as AWS would.
+        { type: 'AWS::EC2::VPC', error: expect.stringMatching(/dependencies/) },
+      ]);
+      expect(new Set(swept)).toEqual(new Set(order.filter((t) => t !== 'AWS::EC2::VPC' && t !== 'AWS::Route53::HostedZone')));
+      const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr, problems: run.code === 0 ? [] : [run.json().outcomes, run.json().leftovers] }).toEqual({ code: 0, stderr: '', problems: [] });
+      expect(inventory()).toEqual({});
+    }, 240_000);
+  });
+
+  describe('a roster: two students in one account, expiry on', () => {
+    freshAccount();
+    const project = newProject();
+    let app = '';
+    let resolve: Record<string, string> = {};
+    const outputsFile = path.join(project.dir, 'cdk-outputs.json');
+    project.write('roster.json', JSON.stringify({ students: ['ana', 'ben'] }));
+    project.write('lab-settings.json', JSON.stringify({ roster: 'roster.json', expiresAfterHours: 4 }));
+    // The same class, each student's account named: the tool enters it by a role, as for a class with an account each.
+    project.write('accounts.json', JSON.stringify({ students: [{ id: 'ana', account: ACCOUNT }, { id: 'ben', account: ACCOUNT }] }));
+
+    test('synthesizes once', () => {
+      app = synth(project);
+    }, 240_000);
+
+    test('npx cdk bootstrap, npx cdk deploy --all (one stack at a time: moto races on concurrent stack operations)', () => {
+      expectCdk(project, ['bootstrap', '--app', app]);
+      expectCdk(project, ['deploy', '--all', '--app', app, '--require-approval', 'never', '--outputs-file', outputsFile]);
+      resolve = resolveOutputs(outputsFile);
+    }, 240_000);
+
+    test('class-lab-admin status lists every stack by student', async () => {
+      const run = await tool(project, ['status', '--json']);
+      expect(run.code).toBe(0);
+      expect(run.json().stacks.map((s: any) => [s.student, s.stack]).sort()).toEqual([['ana', 'ClassLabStack-ana'], ['ben', 'ClassLabStack-ben']]);
+    }, 60_000);
+
+    test('class-lab-admin grade: one CSV row per student', async () => {
+      const run = await tool(project, ['grade', '--format', 'csv'], resolve);
+      const rows = run.stdout.trim().split('\n');
+      expect(rows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual(['ana', 'ben']);
+      expect([0, 1]).toContain(run.code);
+    }, 180_000);
+
+    test('class-lab-admin grade and status through a role in each student\'s account', async () => {
+      const grade = await tool(project, ['grade', '--roster', 'accounts.json', '--assume-role-name', 'OrganizationAccountAccessRole', '--format', 'json'], resolve);
+      expect(grade.json().accounts.map((a: any) => a.account)).toEqual([ACCOUNT]);
+      const status = await tool(project, ['status', '--roster', path.join(project.dir, 'accounts.json'), '--assume-role-name', 'OrganizationAccountAccessRole']);
+      expect(status.code).toBe(0);
+    }, 180_000);
+
+    // Open (issue 21): with expiry on, the expiry clock's Lambda function and its owned log group stay in
+    // moto after the stack is DELETE_COMPLETE (moto gap, not yet found); teardown rightly reports the log groups.
+    test.failing('class-lab-admin teardown (dry run), then --delete --yes: exit 0, and the inventory finds nothing', async () => {
+      const dry = await tool(project, ['teardown', '--all', '--json']);
+      expect(dry.code).toBe(0);
+      const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr, problems: run.code === 0 ? [] : [run.json().outcomes, run.json().leftovers] }).toEqual({ code: 0, stderr: '', problems: [] });
+      expect(inventory()).toEqual({});
+    }, 240_000);
+  });
+
+  describe('Learner Lab with expiry: the bootstrap without roles, deploy as LabRole', () => {
+    freshAccount();
+    const project = newProject();
+    let app = '';
+    project.write('lab-settings.json', JSON.stringify({ sandbox: 'learner-lab' }));
+
+    test('the Learner Lab variant (expiry on), as the real CLI synthesized it for this run', () => {
+      app = cliAssembly('learner-lab').project.outdir;
+    }, 240_000);
+
+    test('npx cdk bootstrap --template learner-lab/bootstrap-template.yaml, deploy, status', async () => {
+      // A Learner Lab account comes with LabRole and LabInstanceProfile; the emulated one gets them here.
+      const iam = new IAMClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'scheduler.amazonaws.com', 'cloudformation.amazonaws.com'] }, Action: 'sts:AssumeRole' }] };
+      await iam.send(new CreateRoleCommand({ RoleName: 'LabRole', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'LabInstanceProfile' }));
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'LabInstanceProfile', RoleName: 'LabRole' }));
+      iam.destroy();
+      expectCdk(project, ['bootstrap', '--app', app, '--template', path.join(REPO_ROOT, 'learner-lab', 'bootstrap-template.yaml')]);
+      expectCdk(project, ['deploy', 'ClassLabStack', '--app', app, '--require-approval', 'never']);
+      const run = await tool(project, ['status', '--json']);
+      expect(run.json().stacks.map((s: any) => s.stack)).toEqual(['ClassLabStack']);
+    }, 240_000);
+
+    // Open (issue 21): the same expiry clock leftovers as the roster (Lambda function, owned log group).
+    test.failing('npx cdk destroy ClassLabStack: the inventory finds nothing; teardown --delete then finds nothing to do', async () => {
+      expectCdk(project, ['destroy', 'ClassLabStack', '--app', app, '--force']);
+      expect(inventory()).toEqual({});
+      const run = await tool(project, ['teardown', '--all', '--delete', '--yes']);
+      expect(run.code).toBe(0);
+    }, 240_000);
+  });
+
+  // Not yet true (issue 21 open item): the blocker and sweep paths that only a failed or forced
+  // delete takes (ENI detach/delete, the VPC and its gateway after a skip, the quota fallback) do
+  // not all reach moto yet; test.failing turns red the day every command does, so it becomes a
+  // plain test. The unreached commands are printed on every run.
+  test.failing('every AWS SDK command in the tool\'s source reached the emulator at least once', () => {
+    const reached = new Set(sent.filter((s) => s.status !== undefined).map((s) => s.command));
+    const unreached = commandsInToolSource().filter((c) => !reached.has(c));
+    console.log(`emulated tier: ${reached.size} SDK commands reached moto; not reached: ${unreached.join(', ') || 'none'}`);
+    expect(unreached).toEqual([]);
+  });
+});

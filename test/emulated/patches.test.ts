@@ -1,0 +1,58 @@
+/**
+ * Each emulator patch (scripts/emulator/patches.py) against stock moto: the same scenario
+ * (scripts/emulator/check_patches.py) on moto as installed and with the patches. A stock result
+ * that changes means moto fixed (or moved) the gap upstream: drop or rework that patch and its
+ * row in docs/emulator-gaps.md.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../support/project';
+import { emulatedDescribe, MOTO_INSTALLED_VERSION, MOTO_VERSION } from './support/moto';
+
+const script = path.join(REPO_ROOT, 'scripts', 'emulator', 'check_patches.py');
+
+function observe(mode: 'stock' | 'patched'): Record<string, any> {
+  const result = spawnSync('python3', [script, mode], { encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`check_patches.py ${mode} failed: ${result.stderr.slice(-2000)}`);
+  return JSON.parse(result.stdout);
+}
+
+/** Per patch: what stock moto 5.2.1 does, and what AWS does (the patched result). */
+const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
+  ecr_generated_names_lowercase: { stock: expect.stringMatching(/InvalidParameterException.*repositoryName/), aws: [true] },
+  custom_resources_answer_at_once: { stock: expect.stringMatching(/Function not found/), aws: 'CREATE_COMPLETE' },
+  change_set_outputs: { stock: [], aws: ['QueueUrl'] },
+  nested_stack_output_attributes: { stock: [], aws: ['ChildName'] },
+  ecs_cluster_without_tags: { stock: 'TypeError', aws: 'answers' },
+  nested_stacks_know_their_root: { stock: [false], aws: [true] },
+  failed_delete_is_delete_failed: { stock: expect.stringMatching(/DependencyViolation.*DeleteStack/), aws: ['DELETE_FAILED', ['Vpc']] },
+  cloudformation_deletes_what_it_created: { stock: expect.stringMatching(/DependencyViolation/), aws: { clusters: 0, zones: 0, vpcs: 0, targetGroups: 0 } },
+  primary_interface_deleted_with_instance: { stock: 1, aws: 0 },
+  ecs_service_linked_role_name: { stock: 'AWSServiceRoleForecs', aws: 'AWSServiceRoleForECS' },
+  service_quotas_of_the_class: { stock: ['NoSuchResourceException', 'NotImplementedError'], aws: [5, 5] },
+  bucket_versioning_from_template: { stock: null, aws: 'Enabled' },
+  group_delete_without_its_target_groups: { stock: 'TargetGroupNotFound', aws: [] },
+  non_empty_bucket_fails_delete: { stock: ['DELETE_COMPLETE', ['full-lab']], aws: ['DELETE_FAILED', ['full-lab']] },
+};
+
+emulatedDescribe('emulator patches, each against stock moto', () => {
+  let stock: Record<string, any>;
+  let patched: Record<string, any>;
+
+  beforeAll(() => {
+    if (MOTO_INSTALLED_VERSION !== MOTO_VERSION) throw new Error(`moto ${MOTO_VERSION} is pinned; this machine has ${MOTO_INSTALLED_VERSION}`);
+    stock = observe('stock');
+    patched = observe('patched');
+  }, 240_000);
+
+  test('every patch has a scenario here and a row in docs/emulator-gaps.md', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...patched.patches].sort());
+    const gaps = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'emulator-gaps.md'), 'utf8');
+    for (const name of patched.patches) expect(gaps).toContain(`| \`${name}\` |`);
+  });
+
+  test.each(Object.keys(EXPECTED))('%s: stock moto differs from AWS, the patch gives what AWS does', (name) => {
+    expect({ stock: stock[name], aws: patched[name] }).toEqual(EXPECTED[name]);
+  });
+});
