@@ -1,11 +1,13 @@
 /**
  * `npm run synth [-- -c key=value ...]`: synthesizes ClassLabStack offline, then shows the
- * effective settings (lab-settings.json, cdk.json, -c), where the templates are and what
- * `npx cdk deploy ClassLabStack` would create.
+ * effective settings (lab-settings.json, cdk.json, -c), when the stack expires and how to extend
+ * it, where the templates are and what `npx cdk deploy ClassLabStack` would create.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { STACK_ID } from '../lib/app/class-lab-app';
+import { describeExpiry } from '../lib/class-operations/expiry';
 import { describeSettings, parsePairs, resolveSettings } from '../lib/settings/sources';
 
 const OUTDIR = 'cdk.out';
@@ -44,7 +46,11 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   synthesize(args);
   console.log('\nEffective settings (-c > lab-settings.json > cdk.json > default):');
-  for (const line of describeSettings(resolveSettings(parsePairs(contextPairs(args), '-c')))) console.log(line);
+  const settings = resolveSettings(parsePairs(contextPairs(args), '-c'));
+  for (const line of describeSettings(settings)) console.log(line);
+  console.log('');
+  const stackId = settings.config.roster ? `${STACK_ID}-<student>` : STACK_ID;
+  for (const line of describeExpiry(settings.config.expiresAfterHours, stackId, settings.sources.expiresAfterHours ?? 'the default')) console.log(line);
   const { templates, byType } = summarizeAssembly(OUTDIR);
   console.log(`\nTemplates written to ${path.resolve(OUTDIR)}:`);
   for (const [file, count] of templates) console.log(`  ${file}  (${count} resources)`);

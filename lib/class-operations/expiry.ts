@@ -1,6 +1,8 @@
 /**
- * Auto-expiry (`expiresAfterHours=N`): EventBridge Scheduler deletes the ClassLabStack N hours
- * after the stack was first created, so a lab a student forgot stops costing money.
+ * Auto-expiry (`expiresAfterHours=N`, on by default: lib/settings/settings-table.ts
+ * DEFAULT_EXPIRY_HOURS; `expiresAfterHours=off` turns it off): EventBridge Scheduler deletes the
+ * ClassLabStack N hours after the stack was first created, so a lab a student forgot stops
+ * costing money. The outputs ExpiresAt and ExpiryExtendCommand say when and how to extend it.
  *
  * When: anchored in the account, not on the machine that synthesizes. A small custom resource
  * (an inline-code Lambda function, invoked only when the stack is created, updated or deleted)
@@ -34,6 +36,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../guardrails/guardrails';
+import { EXPIRY_MAX_HOURS, EXPIRY_OFF } from '../settings/settings-table';
 
 /** Hours between the first DeleteStack and the second attempt. */
 export const SECOND_ATTEMPT_AFTER_HOURS = 2;
@@ -43,6 +46,20 @@ export const EXPIRY_MIN_LEAD_MINUTES = 15;
 export const SCHEDULE_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 } as const;
 /** Name of the stack output with the expiry time (ISO 8601 UTC); the instructor tooling reads it. */
 export const EXPIRES_AT_OUTPUT = 'ExpiresAt';
+/** Name of the stack output with the command that extends the expiry. */
+export const EXTEND_EXPIRY_OUTPUT = 'ExpiryExtendCommand';
+/** How much later `ExpiryExtendCommand` moves the expiry. */
+export const EXTEND_BY_HOURS = 24;
+
+/**
+ * The command that moves the expiry EXTEND_BY_HOURS later (the start stays the first deploy):
+ * the setting goes into lab-settings.json, so a later plain deploy keeps it. At the longest
+ * expiry it can only be turned off.
+ */
+export function extendExpiryCommand(afterHours: number, stackId: string): string {
+  const next = afterHours + EXTEND_BY_HOURS <= EXPIRY_MAX_HOURS ? String(afterHours + EXTEND_BY_HOURS) : EXPIRY_OFF;
+  return `npm run setup -- expiresAfterHours=${next} && npx cdk deploy ${stackId}`;
+}
 
 /**
  * The custom resource handler (Node.js, CommonJS, no dependencies). Create: the start is now, to
@@ -77,6 +94,22 @@ exports.handler = async (event, context) => {
   });
 };
 `;
+
+/**
+ * What `npm run synth` says of the expiry: when (relative to the first deploy: the time itself
+ * is a deploy-time value, the ExpiresAt output) and how to extend or turn it off.
+ */
+export function describeExpiry(afterHours: number | undefined, stackId: string, source: string): string[] {
+  if (afterHours === undefined) {
+    return [`Expiry: off (expiresAfterHours=${EXPIRY_OFF}, ${source}): the stack stays, and bills, until destroyed.`];
+  }
+  return [
+    `Expiry: the stack deletes itself ${afterHours} hours after its first deploy (expiresAfterHours=${afterHours}, ${source});`,
+    `  the deploy prints the time as the output ${EXPIRES_AT_OUTPUT} (UTC), and later deploys keep it.`,
+    `  To extend it: ${extendExpiryCommand(afterHours, stackId)}`,
+    `  To turn it off: npm run setup -- expiresAfterHours=${EXPIRY_OFF}`,
+  ];
+}
 
 export interface LabExpiryProps {
   /** expiresAfterHours: hours from the stack's creation. */
@@ -155,6 +188,10 @@ export class LabExpiry extends Construct {
     new CfnOutput(stack, EXPIRES_AT_OUTPUT, {
       value: this.expiresAt,
       description: 'When this lab deletes itself (UTC), counted from its first deploy; to extend, deploy with a larger expiresAfterHours',
+    });
+    new CfnOutput(stack, EXTEND_EXPIRY_OUTPUT, {
+      value: extendExpiryCommand(props.afterHours, stack.node.id),
+      description: `Moves ExpiresAt ${EXTEND_BY_HOURS} hours later (expiresAfterHours=${EXPIRY_OFF} turns the expiry off)`,
     });
   }
 

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { parseRoster as parseRosterText, Roster, RosterStudent } from './roster';
 import {
-  CLASS_MODULES, ClassModule, INSTANCE_FAMILIES, INSTANCE_SIZES, FLEET_LIMIT, STUDENT_ID_MAX_LENGTH, EXPIRY_MAX_HOURS, SANDBOXES, Sandbox, LEARNER_LAB, PRIVATE_ZONE_DOMAIN, SOLO_ZONE_LABEL, ZONE_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, IMAGE_TAG_PATTERN, fargateMemoryChoices, AppTaskSize, FleetSize, LabConfig, LabZone, MODULE_SETTINGS,
+  CLASS_MODULES, ClassModule, INSTANCE_FAMILIES, INSTANCE_SIZES, FLEET_LIMIT, STUDENT_ID_MAX_LENGTH, DEFAULT_EXPIRY_HOURS, EXPIRY_MAX_HOURS, EXPIRY_OFF, SANDBOXES, Sandbox, LEARNER_LAB, PRIVATE_ZONE_DOMAIN, SOLO_ZONE_LABEL, ZONE_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, IMAGE_TAG_PATTERN, fargateMemoryChoices, AppTaskSize, FleetSize, LabConfig, LabZone, MODULE_SETTINGS,
   FLEET_DEFAULTS,
 } from './settings-table';
 import { ConfigEnvironment, ContextReader, Problems, allowedFor, isGiven, readString, parseWholeNumber } from './values';
@@ -59,13 +59,16 @@ function parseRoster(read: ContextReader, env: ConfigEnvironment, student: strin
   return parsed.roster;
 }
 
+/** Hours to the stack's expiry: the default unless set, a whole number of hours, or `off` (undefined: never). */
 function parseExpiresAfterHours(read: ContextReader, problems: Problems): number | undefined {
-  if (!isGiven(read, 'expiresAfterHours')) return undefined;
+  if (!isGiven(read, 'expiresAfterHours')) return DEFAULT_EXPIRY_HOURS;
+  const value = read('expiresAfterHours');
+  if (typeof value === 'string' && value.trim().toLowerCase() === EXPIRY_OFF) return undefined;
   const hours = parseWholeNumber(read, 'expiresAfterHours', NaN, problems);
-  if (Number.isNaN(hours)) return undefined;
+  if (Number.isNaN(hours)) return DEFAULT_EXPIRY_HOURS;
   if (!(hours >= 1 && hours <= EXPIRY_MAX_HOURS)) {
-    problems.add('expiresAfterHours', read('expiresAfterHours'), allowedFor('expiresAfterHours'));
-    return undefined;
+    problems.add('expiresAfterHours', value, allowedFor('expiresAfterHours'));
+    return DEFAULT_EXPIRY_HOURS;
   }
   return hours;
 }

@@ -33,6 +33,14 @@ export const FLEET_DEFAULTS: FleetSize = { min: 1, desired: 2, max: 2 };
 export const STUDENT_ID_MAX_LENGTH = 20;
 /** Longest auto-expiry: a week covers a class and its homework; longer is a forgotten lab. */
 export const EXPIRY_MAX_HOURS = 168;
+/**
+ * Auto-expiry by default: a day from the first deploy covers a class session and that evening's
+ * homework, and bounds a forgotten default lab ($0.0575 per idle hour) at about $1.40, plus the
+ * 2 hours to the second attempt if the first delete fails.
+ */
+export const DEFAULT_EXPIRY_HOURS = 24;
+/** The value of expiresAfterHours that turns auto-expiry off. */
+export const EXPIRY_OFF = 'off';
 
 /** Restricted sandbox accounts the kit knows how to deploy into. */
 export const SANDBOXES = ['none', 'learner-lab'] as const;
@@ -114,7 +122,10 @@ export interface LabConfig {
   readonly student?: string;
   /** The class roster: one ClassLabStack per student. Never together with `student`. */
   readonly roster?: Roster;
-  /** Hours after its first deploy at which a ClassLabStack deletes itself; undefined: never. */
+  /**
+   * Hours after its first deploy at which a ClassLabStack deletes itself (DEFAULT_EXPIRY_HOURS
+   * unless set); undefined only with expiresAfterHours=off: never.
+   */
   readonly expiresAfterHours?: number;
   /** Restricted sandbox the account is; `learner-lab` creates no IAM role or instance profile. */
   readonly sandbox: Sandbox;
@@ -210,8 +221,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: 'expiresAfterHours',
-    default: '(off: the stack stays until destroyed)',
-    allowed: `a whole number of hours, 1 to ${EXPIRY_MAX_HOURS}, counted from the first deploy; the stack then deletes itself`,
+    default: `${DEFAULT_EXPIRY_HOURS} (the stack deletes itself a day after its first deploy)`,
+    allowed: `a whole number of hours, 1 to ${EXPIRY_MAX_HOURS}, counted from the first deploy (the stack then deletes itself), or ${EXPIRY_OFF} (it stays until destroyed)`,
   },
   { key: 'sandbox', default: 'none', allowed: `${SANDBOXES.join(' or ')}` },
   {

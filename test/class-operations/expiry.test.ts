@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { EXPIRY_CLOCK_CODE, EXPIRY_MIN_LEAD_MINUTES, SCHEDULE_RETRY, SECOND_ATTEMPT_AFTER_HOURS } from '../../lib/class-operations/expiry';
+import { describeExpiry, EXPIRY_CLOCK_CODE, EXPIRY_MIN_LEAD_MINUTES, extendExpiryCommand, SCHEDULE_RETRY, SECOND_ATTEMPT_AFTER_HOURS } from '../../lib/class-operations/expiry';
+import { DEFAULT_EXPIRY_HOURS } from '../../lib/settings/lab-config';
 import { snapshotTemplate, synthLab } from '../support/synth';
 
 /**
@@ -151,14 +152,49 @@ describe('ClassLabStack with expiresAfterHours', () => {
 
   test('snapshot of the expiry resources and output', () => {
     const expiry = Object.fromEntries(resources.filter(([id]) => id.startsWith('Expiry')));
-    expect(snapshotTemplate({ Resources: expiry, Output: template.Outputs.ExpiresAt })).toMatchSnapshot();
+    expect(snapshotTemplate({ Resources: expiry, Output: template.Outputs.ExpiresAt, ExtendOutput: template.Outputs.ExpiryExtendCommand })).toMatchSnapshot();
   });
 });
 
-describe('ClassLabStack without expiresAfterHours', () => {
-  test('has no schedule, clock, queue or ExpiresAt output: turning expiry off removes it', () => {
-    const lab = synthLab({ modules: 'ec2' }, { guardrails: false });
+describe('ClassLabStack by default', () => {
+  // The default app, as a student deploys it: no expiry setting at all.
+  const lab = synthLab({}, { guardrails: false });
+  const template = lab.root.toJSON();
+
+  test(`expires ${DEFAULT_EXPIRY_HOURS} hours after its first deploy: the clock, both schedules and the outputs`, () => {
+    lab.root.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    lab.root.hasResourceProperties('Custom::LabExpiryClock', { Hours: String(DEFAULT_EXPIRY_HOURS) });
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['ExpiresAt', 'ExpiryExtendCommand']));
+  });
+
+  test('says how to extend the expiry in an output: a day more, kept in lab-settings.json, then a deploy', () => {
+    expect(template.Outputs.ExpiryExtendCommand.Value).toBe('npm run setup -- expiresAfterHours=48 && npx cdk deploy ClassLabStack');
+    expect(template.Outputs.ExpiryExtendCommand.Description).toMatch(/expiresAfterHours=off turns the expiry off/);
+  });
+});
+
+describe('the expiry, as the outputs and npm run synth describe it', () => {
+  test('the extend command adds a day, up to the longest expiry; past that it can only be turned off', () => {
+    expect(extendExpiryCommand(4, 'ClassLabStack-ana')).toBe('npm run setup -- expiresAfterHours=28 && npx cdk deploy ClassLabStack-ana');
+    expect(extendExpiryCommand(144, 'ClassLabStack')).toBe('npm run setup -- expiresAfterHours=168 && npx cdk deploy ClassLabStack');
+    expect(extendExpiryCommand(150, 'ClassLabStack')).toBe('npm run setup -- expiresAfterHours=off && npx cdk deploy ClassLabStack');
+  });
+
+  test('npm run synth says when (from the first deploy), where the time shows, how to extend and how to turn it off', () => {
+    const lines = describeExpiry(24, 'ClassLabStack', 'the default').join('\n');
+    expect(lines).toMatch(/deletes itself 24 hours after its first deploy \(expiresAfterHours=24, the default\)/);
+    expect(lines).toMatch(/output ExpiresAt/);
+    expect(lines).toContain('To extend it: npm run setup -- expiresAfterHours=48 && npx cdk deploy ClassLabStack');
+    expect(lines).toContain('To turn it off: npm run setup -- expiresAfterHours=off');
+    expect(describeExpiry(undefined, 'ClassLabStack', 'lab-settings.json')).toEqual([expect.stringMatching(/^Expiry: off \(expiresAfterHours=off, lab-settings.json\): the stack stays, and bills, until destroyed/)]);
+  });
+});
+
+describe('ClassLabStack with expiresAfterHours=off', () => {
+  test('has no schedule, clock, queue or expiry outputs: turning expiry off removes it', () => {
+    const lab = synthLab({ modules: 'ec2', expiresAfterHours: 'off' }, { guardrails: false });
     for (const type of ['AWS::Scheduler::Schedule', 'Custom::LabExpiryClock', 'AWS::SQS::Queue', 'AWS::Lambda::Function']) lab.root.resourceCountIs(type, 0);
     expect(Object.keys(lab.root.toJSON().Outputs)).not.toContain('ExpiresAt');
+    expect(Object.keys(lab.root.toJSON().Outputs)).not.toContain('ExpiryExtendCommand');
   });
 });

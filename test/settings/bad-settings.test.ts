@@ -103,6 +103,8 @@ const specificCases: BadCase[] = [
   { name: 'expiresAfterHours=169', source: 'c', settings: { expiresAfterHours: '169' }, expected: got('expiresAfterHours', '"169"') },
   { name: 'expiresAfterHours=4h', source: 'c', settings: { expiresAfterHours: '4h' }, expected: got('expiresAfterHours', '"4h"') },
   { name: 'expiresAfterHours 1e2', source: 'c', settings: { expiresAfterHours: '1e2' }, expected: got('expiresAfterHours', '"1e2"') },
+  { name: 'expiresAfterHours=never', source: 'file', settings: { expiresAfterHours: 'never' }, expected: got('expiresAfterHours', '"never"') },
+  { name: 'expiresAfterHours false in cdk.json', source: 'cdk.json', settings: { expiresAfterHours: false }, expected: got('expiresAfterHours', 'false') },
   { name: 'an unknown sandbox', source: 'c', settings: { sandbox: 'academy' }, expected: got('sandbox', '"academy"') },
   { name: 'Learner Lab with t3.xlarge', source: 'c', settings: { sandbox: 'learner-lab', instanceType: 't3.xlarge' }, expected: got('instanceType', '"t3.xlarge"') },
   { name: 'a malformed labRoleArn', source: 'c', settings: { sandbox: 'learner-lab', labRoleArn: 'LabRole' }, expected: got('labRoleArn', '"LabRole"') },

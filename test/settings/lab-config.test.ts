@@ -1,4 +1,4 @@
-import { CLASS_MODULES, ConfigError, DNS_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, HOST_HEADER_MAX_LENGTH, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../../lib/settings/lab-config';
+import { CLASS_MODULES, ConfigError, DEFAULT_EXPIRY_HOURS, DNS_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, HOST_HEADER_MAX_LENGTH, loadLabConfig, SETTINGS, ZONE_NAME_MAX_LENGTH } from '../../lib/settings/lab-config';
 
 function load(context: Record<string, unknown>) {
   return loadLabConfig((key) => context[key]);
@@ -185,17 +185,24 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
 });
 
 describe('Class operations settings', () => {
-  test('are off by default: no roster, no expiry, no sandbox', () => {
+  test('by default: no roster, no sandbox, and an expiry a day after the first deploy', () => {
     const config = load({});
     expect(config.roster).toBeUndefined();
-    expect(config.expiresAfterHours).toBeUndefined();
+    expect(config.expiresAfterHours).toBe(DEFAULT_EXPIRY_HOURS);
+    expect(DEFAULT_EXPIRY_HOURS).toBe(24);
     expect(config.sandbox).toBe('none');
     expect(config.labRoleName).toBeUndefined();
   });
 
   test('expiresAfterHours takes whole hours from 1 to a week', () => {
     expect(load({ expiresAfterHours: '4' }).expiresAfterHours).toBe(4);
+    expect(load({ expiresAfterHours: ' 1 ' }).expiresAfterHours).toBe(1);
     expect(load({ expiresAfterHours: 168 }).expiresAfterHours).toBe(168);
+  });
+
+  test('expiresAfterHours=off turns the expiry off (as -c text or a JSON string, any case)', () => {
+    expect(load({ expiresAfterHours: 'off' }).expiresAfterHours).toBeUndefined();
+    expect(load({ expiresAfterHours: ' OFF ' }).expiresAfterHours).toBeUndefined();
   });
 
   test('sandbox=learner-lab maps roles to LabRole, or to the role labRoleArn names', () => {
@@ -217,6 +224,11 @@ describe('Class operations settings reject, naming the key, the value and what i
     ['more than a week', { expiresAfterHours: '169' }, /^expiresAfterHours: got "169"/],
     ['hours that are not a number', { expiresAfterHours: '4h' }, /^expiresAfterHours: got "4h"/],
     ['fractional hours', { expiresAfterHours: '1.5' }, /^expiresAfterHours: got "1.5"/],
+    ['nonsense', { expiresAfterHours: 'never' }, /^expiresAfterHours: got "never"; allowed: .* or off \(it stays until destroyed\)$/],
+    ['a negative number', { expiresAfterHours: -4 }, /^expiresAfterHours: got -4; allowed: a whole number of hours, 1 to 168/],
+    ['false for off', { expiresAfterHours: false }, /^expiresAfterHours: got false; allowed: .* or off/],
+    ['an empty value', { expiresAfterHours: '' }, /^expiresAfterHours: got ""; allowed: .*an empty value is an error/],
+    ['off with more', { expiresAfterHours: 'off,24' }, /^expiresAfterHours: got "off,24"/],
     ['an unknown sandbox', { sandbox: 'academy' }, /^sandbox: got "academy"; allowed: none or learner-lab/],
     ['labRoleArn without the sandbox', { labRoleArn: 'arn:aws:iam::123456789012:role/LabRole' }, /^labRoleArn: got .*only with sandbox=learner-lab \(add -c sandbox=learner-lab\)/],
     ['labRoleArn that is no role ARN', { sandbox: 'learner-lab', labRoleArn: 'LabRole' }, /^labRoleArn: got "LabRole"; allowed: an IAM role ARN/],

@@ -31,8 +31,9 @@ export type ClientSettings = Record<string, unknown>;
  * - without credentials the default chain ends at the EC2 instance metadata service, which
  *   on a laptop or a sandbox VM without network waits for a timeout; the tool disables it
  *   unless the user set AWS_EC2_METADATA_DISABLED themselves (set it to "false" on EC2).
- * - the SDK's Node 20 support notice is a multi-line warning on every run; the kit pins
- *   SDK versions that support Node 20 (docs/architecture.md: the kit supports Node 20).
+ * - on Node.js 20 the SDK prints a multi-line notice on every run that its releases after early
+ *   January 2027 need Node.js 22; the kit pins one SDK release that still supports 20 and states
+ *   the supported lines itself (package.json engines, the README, docs/architecture.md).
  */
 export function quietSdkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   env.AWS_EC2_METADATA_DISABLED ??= 'true';
@@ -131,6 +132,11 @@ export class AwsClients {
     };
     // The role's session, not the profile, signs every call of the new clients.
     return new AwsClients({ region: region ?? this.target.region }, { ...this.settings, credentials: provider });
+  }
+
+  /** The same credentials (profile, or assumed role's session) in another Region. */
+  inRegion(region: string): AwsClients {
+    return region === this.target.region ? this : new AwsClients({ ...this.target, region }, this.settings);
   }
 
   /** Who the credentials belong to (STS GetCallerIdentity needs no permission). */

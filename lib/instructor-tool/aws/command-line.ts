@@ -11,6 +11,10 @@ export const AWS_HELP = `  --profile <name>       AWS profile (default: the stan
   --region <region>      AWS region (default: AWS_REGION or the profile's region)`;
 export const AWS_OPTIONS = { profile: { type: 'string' }, region: { type: 'string' } } as const;
 
+export const ALL_REGIONS_HELP = `  --all-regions          look in every Region enabled for the account (EC2 DescribeRegions,
+                         opted-in Regions included), not only in --region's`;
+export const ALL_REGIONS_OPTIONS = { 'all-regions': { type: 'boolean' } } as const;
+
 export const FAN_OUT_HELP = `  --assume-role-name <name>  run in every roster account, assuming this role there
                          (e.g. OrganizationAccountAccessRole); a summary table ends the output
   --account-profile <id=profile>  use this profile for one roster account (repeatable)
@@ -46,6 +50,19 @@ export function fanOutOf(command: string, values: Values, makeClients: (t: AwsTa
     base: target(command, values), makeClients, roleName, profiles,
     concurrency: whole(command, 'accounts-at-once', values['accounts-at-once'] as string | undefined, DEFAULT_ACCOUNT_CONCURRENCY, 1, 20),
   };
+}
+
+/**
+ * With --all-regions, one target per account: every Region of it is looked at anyway, so an
+ * account whose roster students deploy in two Regions is not looked at twice.
+ */
+export function oneTargetPerAccount(targets: readonly AccountTarget[]): AccountTarget[] {
+  const byAccount = new Map<string, AccountTarget>();
+  for (const t of targets) {
+    const seen = byAccount.get(t.account);
+    byAccount.set(t.account, seen ? { account: t.account, region: seen.region, students: [...seen.students, ...t.students] } : t);
+  }
+  return [...byAccount.values()];
 }
 
 /** The roster's accounts for a fan-out; every roster entry must name its account. */

@@ -88,6 +88,8 @@ const NO_IDLE_CHARGE = new Set([
   'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup',
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
   'AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::ServiceDiscovery::PrivateDnsNamespace',
+  // The expiry's dead-letter queue: SQS bills per request, nothing for a queue at rest (https://aws.amazon.com/sqs/pricing/).
+  'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
 ]);
 
 /** A CloudFormation value as a number, when it is a literal. */

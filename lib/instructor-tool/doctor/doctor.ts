@@ -16,6 +16,7 @@ import { Clock, formatDuration } from '../core/clock';
 import { describeAwsError, errorName, EXIT } from '../core/errors';
 import { StackNeeds, QuotaTable } from '../templates/capacity';
 import { capacityChecks, studentsHere } from './doctor-capacity';
+import { enabledRegions, listKitStacksInRegions } from '../aws/regions';
 import { CheckResult } from './check-result';
 
 export type { CheckResult, CheckStatus } from './check-result';
@@ -182,6 +183,39 @@ async function fixEcsRole(clients: AwsClients, clock: Clock): Promise<CheckResul
   }
 }
 
+/**
+ * Kit stacks in a Region the class does not deploy to (a student whose CLI had another default
+ * Region): they bill unseen by a one-Region status or teardown. The class's Regions are this one
+ * and, with a roster, those of the roster's students in this account.
+ */
+async function checkOtherRegions(clients: AwsClients, clock: Clock, config: LabConfig, account: string, region: string): Promise<CheckResult> {
+  const id = 'other-regions';
+  const classRegions = new Set([region, ...(config.roster?.students ?? []).filter((s) => (s.account ?? account) === account && s.region).map((s) => s.region!)]);
+  let others: string[];
+  try {
+    others = (await enabledRegions(clients, clock)).filter((r) => !classRegions.has(r));
+  } catch (error) {
+    return couldNotCheck(id, error, 'allow ec2:DescribeRegions, or run class-lab-admin status --all-regions where it is allowed');
+  }
+  const where = [...classRegions].join(', ');
+  let listing;
+  try {
+    listing = await listKitStacksInRegions(clients, clock, others);
+  } catch (error) {
+    return couldNotCheck(id, error);
+  }
+  const notLooked = listing.unlisted.length ? `; could not look in ${listing.unlisted.map((u) => u.region).join(', ')}` : '';
+  if (listing.stacks.length === 0) {
+    return { id, status: listing.unlisted.length ? 'warn' : 'pass', detail: `no Class Lab stack in the ${others.length} other enabled Region(s)${notLooked}` };
+  }
+  const found = listing.stacks.map((s) => `${s.name} (${s.student}) in ${s.region}`).join(', ');
+  const students = [...new Set(listing.stacks.map((s) => s.student))].join(',');
+  return {
+    id, status: 'warn', detail: `${listing.stacks.length} Class Lab stack(s) outside ${where}, where the class deploys: ${found}${notLooked}`,
+    fix: `they bill there too: \`class-lab-admin status --all-regions\` lists them, \`class-lab-admin teardown --student ${students} --all-regions --delete\` removes them; students deploy to ${where} (AWS_REGION or their profile's region)`,
+  };
+}
+
 /** Quota checks for the students who deploy here: the roster's in this account and Region, or --students. */
 async function checkCapacity(clients: AwsClients, config: LabConfig, options: DoctorOptions, account: string, region: string): Promise<CheckResult[]> {
   const students = config.roster
@@ -231,6 +265,7 @@ export async function runChecks(clients: AwsClients, clock: Clock, options: Doct
       checkBootstrap(clients, identity, region),
       checkEcsRole(clients, config, clock, options.fix === true),
       checkZones(clients, region),
+      checkOtherRegions(clients, clock, config, identity.account, region),
     ])),
     ...(await checkCapacity(clients, config, options, identity.account, region)),
   ];

@@ -136,7 +136,7 @@ describe('Route 53 module selection', () => {
     expect(resourcesOfType(lab, 'AWS::Route53::HostedZone')).toHaveLength(1);
     expect(resourcesOfType(lab, 'AWS::Route53::RecordSet')).toHaveLength(0);
     expect(resourcesOfType(lab, 'AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(0);
-    expect(Object.keys(lab.root.toJSON().Outputs)).toEqual(['WebUrl', 'HostedZoneName', 'HostedZoneId']);
+    expect(Object.keys(lab.root.toJSON().Outputs)).toEqual(['WebUrl', 'HostedZoneName', 'HostedZoneId', 'ExpiresAt', 'ExpiryExtendCommand']);
   });
 
   test('-c modules=route53,ec2: the web record only', () => {

@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { runSetup } from '../../../scripts/setup';
 import { latestBootstrapVersion } from '../../../lib/instructor-tool/doctor/doctor';
 import { scratchProject } from '../../support/project';
-import { aws, resetAws } from '../support/aws-mocks';
+import { aws, enabledRegionsAre, resetAws } from '../support/aws-mocks';
 import { ACCOUNT, awsError, runCli, VirtualClock } from '../support/harness';
 
 const cfn = mockClient(CloudFormationClient);
@@ -40,7 +40,7 @@ describe('doctor', () => {
     expect(run.stdout).toMatch(/PASS {2}cdk-bootstrap +CDKToolkit UPDATE_COMPLETE, bootstrap version \d+/);
     expect(run.stdout).toContain('(L-1216C47A) 32 (applied), 0 in use, 32 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet\'s peak');
     expect(run.stdout).toContain('3 available: us-east-1a, us-east-1b, us-east-1c');
-    expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 14 passed. `npx cdk deploy ClassLabStack` should work.');
+    expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 15 passed. `npx cdk deploy ClassLabStack` should work.');
   });
 
   test('a new account: not bootstrapped, no ECS service-linked role, one zone: each fails with its fix; its 5 vCPUs fit the default fleet; exit 1', async () => {
@@ -200,5 +200,50 @@ describe('doctor with the settings of npm run setup', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"fleetmax" (lab-settings.json): not a setting; did you mean `fleetMax`?');
     expect(aws.sts.calls()).toHaveLength(0);
+  });
+});
+
+describe('doctor looks for kit stacks in the other Regions', () => {
+  /** Kit stacks in us-east-1 (where doctor runs) and in eu-west-1 (a student with another default Region). */
+  function stacksInTwoRegions(): void {
+    healthyAccount();
+    enabledRegionsAre(['us-east-1', 'eu-west-1', 'us-west-2'], ['af-south-1']);
+    const kit = (name: string, student: string) => ({
+      StackName: name, StackId: `arn:aws:cloudformation:x:${ACCOUNT}:stack/${name}/1`, StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(),
+      Tags: [{ Key: 'managed-by', Value: 'class-lab-kit' }, { Key: 'course', Value: 'class-03' }, { Key: 'student', Value: student }],
+    });
+    cfn.on(DescribeStacksCommand).callsFake(async (input: any, getClient: () => any) => {
+      const region = await getClient().config.region();
+      if (input.StackName === 'CDKToolkit') return { Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] };
+      return { Stacks: region === 'eu-west-1' ? [kit('ClassLabStack-ben', 'ben')] : region === 'us-east-1' ? [kit('ClassLabStack-ana', 'ana')] : [] };
+    });
+  }
+
+  test('warns of a kit stack in another Region than the one configured, with the commands that list and remove it', async () => {
+    stacksInTwoRegions();
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    expect(run.code).toBe(0);
+    const check = run.json().checks.find((c: any) => c.id === 'other-regions');
+    expect(check).toEqual({
+      id: 'other-regions', status: 'warn', detail: '1 Class Lab stack(s) outside us-east-1, where the class deploys: ClassLabStack-ben (ben) in eu-west-1',
+      fix: expect.stringContaining('`class-lab-admin status --all-regions` lists them, `class-lab-admin teardown --student ben --all-regions --delete` removes them'),
+    });
+  });
+
+  test('a Region a roster student deploys to is the class\'s own: no warning for it', async () => {
+    stacksInTwoRegions();
+    const project = scratchProject();
+    project.write('roster.json', JSON.stringify({ students: [{ id: 'ana', region: 'us-east-1' }, { id: 'ben', region: 'eu-west-1' }] }));
+    const run = await runCli(['doctor', '--json', '-c', 'roster=roster.json'], { clock: new VirtualClock(), projectDir: project.dir });
+    const check = run.json().checks.find((c: any) => c.id === 'other-regions');
+    expect(check).toEqual({ id: 'other-regions', status: 'pass', detail: 'no Class Lab stack in the 2 other enabled Region(s)' });
+  });
+
+  test('an account that may not call DescribeRegions gets a warning, not a failure', async () => {
+    healthyAccount();
+    aws.ec2.on(DescribeRegionsCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
+    const run = await runCli(['doctor', '--json'], { clock: new VirtualClock() });
+    expect(run.code).toBe(0);
+    expect(run.json().checks.find((c: any) => c.id === 'other-regions')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^could not check: /) });
   });
 });

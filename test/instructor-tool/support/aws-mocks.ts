@@ -7,7 +7,7 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeAddressesCommand, DescribeAvailabilityZonesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand,
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand,
+  DescribeNetworkInterfacesCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand,
   DescribeVpcsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -50,6 +50,7 @@ export function resetAws(arn = CALLER_ARN): void {
     aws.ec2.on(command as any).resolves({});
   }
   aws.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [] });
+  enabledRegionsAre(['us-east-1']);
   aws.elbv2.on(DescribeLoadBalancersCommand).rejects(awsError('LoadBalancerNotFoundException', 'One or more load balancers not found'));
   aws.elbv2.on(DescribeTargetGroupsCommand).rejects(awsError('TargetGroupNotFoundException', 'One or more target groups not found'));
   aws.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
@@ -61,6 +62,21 @@ export function resetAws(arn = CALLER_ARN): void {
   aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [] });
   aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
   aws.route53.on(GetHostedZoneCommand).rejects(awsError('NoSuchHostedZone', 'No hosted zone found'));
+}
+
+/**
+ * The Regions of the account as EC2 DescribeRegions answers: without AllRegions only the enabled
+ * ones (opt-in-not-required, or opted-in), with it the disabled ones too (not-opted-in).
+ */
+export function enabledRegionsAre(enabled: readonly string[], optedIn: readonly string[] = [], disabled: readonly string[] = []): void {
+  const region = (name: string, status: 'opt-in-not-required' | 'opted-in' | 'not-opted-in') => ({ RegionName: name, Endpoint: `ec2.${name}.amazonaws.com`, OptInStatus: status });
+  aws.ec2.on(DescribeRegionsCommand).callsFake(async (input: any) => ({
+    Regions: [
+      ...enabled.map((r) => region(r, 'opt-in-not-required')),
+      ...optedIn.map((r) => region(r, 'opted-in')),
+      ...(input.AllRegions ? disabled.map((r) => region(r, 'not-opted-in')) : []),
+    ],
+  }));
 }
 
 /** The account a mocked client's credentials belong to: assumed sessions carry it in their key id (see `assumableAccounts`). */

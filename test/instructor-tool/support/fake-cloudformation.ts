@@ -22,6 +22,8 @@ export interface FailureSpec {
 
 export interface FakeStackSpec {
   readonly name: string;
+  /** The Region the stack is in (us-east-1 by default): CloudFormation answers per Region. */
+  readonly region?: string;
   /** Kit tags with this student; `null` for a stack the kit does not own. */
   readonly student?: string | null;
   readonly status?: string;
@@ -48,6 +50,7 @@ export interface FakeStackSpec {
 
 interface FakeStack {
   spec: FakeStackSpec;
+  region: string;
   id: string;
   name: string;
   parentId?: string;
@@ -65,26 +68,44 @@ interface FakeStack {
   resources: Array<{ logicalId: string; type: string; physicalId: string }>;
 }
 
-export function stackId(name: string): string {
-  return `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${name}/${name.length.toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
+export function stackId(name: string, region = 'us-east-1'): string {
+  return `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/${name}/${name.length.toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
+}
+
+/** The Region of the client that sends a call: each Region's CloudFormation is its own. */
+async function regionOf(getClient: () => any): Promise<string> {
+  return getClient().config.region();
 }
 
 export class FakeCloudFormation {
   readonly mock = mockClient(CloudFormationClient);
   readonly stacks: FakeStack[] = [];
-  readonly deleteCalls: Array<{ stack: string; retain?: string[]; force?: boolean }> = [];
+  readonly deleteCalls: Array<{ stack: string; retain?: string[]; force?: boolean; region?: string }> = [];
   /** Most root stacks deleting at the same moment. */
   maxInFlight = 0;
   private throttles = new Map<string, number>();
   private eventCounter = 0;
-  private listedOnce = false;
+  /** Per Region: whether the next listing is the second page. */
+  private listedOnce = new Map<string, boolean>();
 
   constructor(private readonly clock: VirtualClock, specs: FakeStackSpec[]) {
     for (const spec of specs) this.add(spec);
-    this.mock.on(DescribeStacksCommand).callsFake((input) => this.guard('DescribeStacks', () => this.describeStacks(input.StackName)));
-    this.mock.on(DeleteStackCommand).callsFake((input) => this.guard('DeleteStack', () => this.deleteStack(input.StackName!, input.RetainResources, input.DeletionMode)));
-    this.mock.on(DescribeStackEventsCommand).callsFake((input) => this.guard('DescribeStackEvents', () => this.describeEvents(input.StackName!, input.NextToken)));
-    this.mock.on(ListStackResourcesCommand).callsFake((input) => this.guard('ListStackResources', () => this.listResources(input.StackName!)));
+    this.mock.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
+      const region = await regionOf(getClient);
+      return this.guard('DescribeStacks', () => this.describeStacks(region, input.StackName));
+    });
+    this.mock.on(DeleteStackCommand).callsFake(async (input, getClient) => {
+      const region = await regionOf(getClient);
+      return this.guard('DeleteStack', () => this.deleteStack(region, input.StackName!, input.RetainResources, input.DeletionMode));
+    });
+    this.mock.on(DescribeStackEventsCommand).callsFake(async (input, getClient) => {
+      const region = await regionOf(getClient);
+      return this.guard('DescribeStackEvents', () => this.describeEvents(region, input.StackName!, input.NextToken));
+    });
+    this.mock.on(ListStackResourcesCommand).callsFake(async (input, getClient) => {
+      const region = await regionOf(getClient);
+      return this.guard('ListStackResources', () => this.listResources(region, input.StackName!));
+    });
   }
 
   /** The next `times` calls of an operation fail with CloudFormation's throttling error. */
@@ -101,15 +122,16 @@ export class FakeCloudFormation {
   }
 
   private add(spec: FakeStackSpec): void {
-    const id = stackId(spec.name);
+    const region = spec.region ?? 'us-east-1';
+    const id = stackId(spec.name, region);
     const root: FakeStack = {
-      spec, id, name: spec.name, status: spec.alreadyGone ? 'DELETE_COMPLETE' : spec.status ?? 'CREATE_COMPLETE', attempt: 0, events: [],
+      spec, region, id, name: spec.name, status: spec.alreadyGone ? 'DELETE_COMPLETE' : spec.status ?? 'CREATE_COMPLETE', attempt: 0, events: [],
       resources: [...(spec.resources ?? [])],
     };
     this.stacks.push(root);
     for (const nested of spec.nested ?? []) {
       const name = `${spec.name}-${nested.logicalId}-NESTED`;
-      this.stacks.push({ spec: { name }, id: stackId(name), name, parentId: id, logicalId: nested.logicalId, status: root.status, attempt: 0, events: [], resources: [...nested.resources] });
+      this.stacks.push({ spec: { name }, region, id: stackId(name, region), name, parentId: id, logicalId: nested.logicalId, status: root.status, attempt: 0, events: [], resources: [...nested.resources] });
       root.resources.push({ logicalId: nested.logicalId, type: 'AWS::CloudFormation::Stack', physicalId: stackId(name) });
     }
   }
@@ -123,8 +145,9 @@ export class FakeCloudFormation {
     return call();
   }
 
-  private find(nameOrId: string): FakeStack | undefined {
-    return this.stacks.find((s) => s.id === nameOrId) ?? this.stacks.find((s) => s.name === nameOrId && s.status !== 'DELETE_COMPLETE');
+  private find(region: string, nameOrId: string): FakeStack | undefined {
+    const here = this.stacks.filter((s) => s.region === region);
+    return here.find((s) => s.id === nameOrId) ?? here.find((s) => s.name === nameOrId && s.status !== 'DELETE_COMPLETE');
   }
 
   private event(stack: FakeStack, logicalId: string, physicalId: string, type: string, status: string, reason?: string): void {
@@ -192,28 +215,29 @@ export class FakeCloudFormation {
     };
   }
 
-  private describeStacks(name?: string) {
+  private describeStacks(region: string, name?: string) {
     this.settle();
     if (!name) {
       // Two pages, as DescribeStacks pages through a busy account.
-      const live = this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE');
+      const live = this.stacks.filter((s) => s.region === region && s.status !== 'DELETE_COMPLETE');
       const half = Math.ceil(live.length / 2);
-      const page = this.listedOnce ? live.slice(half) : live.slice(0, half);
-      this.listedOnce = !this.listedOnce;
-      const listed = { Stacks: page.map((s) => this.toApi(s)), NextToken: this.listedOnce ? 'page-2' : undefined };
+      const second = this.listedOnce.get(region) === true;
+      const page = second ? live.slice(half) : live.slice(0, half);
+      this.listedOnce.set(region, !second);
+      const listed = { Stacks: page.map((s) => this.toApi(s)), NextToken: !second ? 'page-2' : undefined };
       for (const s of page.filter((x) => x.spec.goneAfterListing)) s.status = 'DELETE_COMPLETE';
       return listed;
     }
-    const stack = this.find(name);
+    const stack = this.find(region, name);
     if (!stack || (stack.status === 'DELETE_COMPLETE' && !name.startsWith('arn:'))) throw awsError('ValidationError', `Stack with id ${name} does not exist`);
     return { Stacks: [this.toApi(stack)] };
   }
 
-  private deleteStack(name: string, retain?: string[], mode?: string) {
+  private deleteStack(region: string, name: string, retain?: string[], mode?: string) {
     this.settle();
     const force = mode === 'FORCE_DELETE_STACK';
-    this.deleteCalls.push({ stack: this.find(name)?.name ?? name, retain, ...(force ? { force } : {}) });
-    const stack = this.find(name);
+    this.deleteCalls.push({ stack: this.find(region, name)?.name ?? name, retain, ...(force ? { force } : {}), ...(region !== 'us-east-1' ? { region } : {}) });
+    const stack = this.find(region, name);
     if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
     if (((retain && retain.length > 0) || force) && stack.status !== 'DELETE_FAILED') {
       throw awsError('ValidationError', 'Invalid operation on stack: RetainResources and FORCE_DELETE_STACK can only be specified when the stack is in the DELETE_FAILED state');
@@ -239,16 +263,16 @@ export class FakeCloudFormation {
     return {};
   }
 
-  private describeEvents(name: string, token?: string) {
-    const stack = this.find(name);
+  private describeEvents(region: string, name: string, token?: string) {
+    const stack = this.find(region, name);
     if (!stack) throw awsError('ValidationError', `Stack [${name}] does not exist`);
     const start = token ? Number(token) : 0;
     const page = stack.events.slice(start, start + 3);
     return { StackEvents: page, NextToken: start + 3 < stack.events.length ? String(start + 3) : undefined };
   }
 
-  private listResources(name: string) {
-    const stack = this.find(name);
+  private listResources(region: string, name: string) {
+    const stack = this.find(region, name);
     if (!stack) throw awsError('ValidationError', `Stack with id ${name} does not exist`);
     return {
       StackResourceSummaries: stack.resources.map((r) => ({
