@@ -21,7 +21,7 @@ import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRo
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
 import { main } from '../../lib/instructor-tool/cli';
-import { sweepResource } from '../../lib/instructor-tool/teardown/blockers';
+import { sweepResource } from '../../lib/instructor-tool/teardown/sweep-resource';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { Clock } from '../../lib/instructor-tool/core/clock';
 import { cdkSynth } from '../support/cdk-cli';
