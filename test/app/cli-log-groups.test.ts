@@ -18,7 +18,7 @@ const VARIANTS: Record<string, { args: string[]; roster?: unknown }> = {
   default: { args: ['ClassLabStack'] },
   expiring: { args: ['ClassLabStack', '-c', 'student=ana', '-c', 'expiresAfterHours=4'] },
   'learner-lab': { args: ['ClassLabStack', '-c', 'sandbox=learner-lab', '-c', 'expiresAfterHours=4'] },
-  roster: { args: ['--all', '-c', 'roster=roster.json', '-c', 'expiresAfterHours=4'], roster: { students: ['ana', 'ben'] } },
+  roster: { args: ['-c', 'roster=roster.json', '-c', 'expiresAfterHours=4'], roster: { students: ['ana', 'ben'] } },
 };
 
 /** Every template (root and nested) the CLI wrote, by file name. */
