@@ -150,14 +150,7 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
     const { app } = buildClassLabApp({ outdir: staging, context: options.context }, { projectDir: options.projectDir, guardrails: options.guardrails });
     options.beforeSynth?.(app);
     app.synth();
-    fs.mkdirSync(options.outdir, { recursive: true });
-    // The new assembly replaces the old one (templates of modules no longer chosen go too); the
-    // CLI's lock files stay.
-    const fresh = new Set(fs.readdirSync(staging));
-    for (const entry of fs.readdirSync(options.outdir)) {
-      if (!fresh.has(entry) && !entry.endsWith('.lock')) fs.rmSync(path.join(options.outdir, entry), { recursive: true, force: true });
-    }
-    fs.cpSync(staging, options.outdir, { recursive: true, force: true });
+    replaceAssembly(staging, options.outdir);
     return 0;
   } catch (caught) {
     if (caught instanceof ConfigError) {
@@ -172,6 +165,19 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves a complete cloud assembly from `staging` into `outdir`: the new assembly replaces the old
+ * one (templates of modules or students no longer chosen go too); the CLI's lock files stay.
+ */
+export function replaceAssembly(staging: string, outdir: string): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  const fresh = new Set(fs.readdirSync(staging));
+  for (const entry of fs.readdirSync(outdir)) {
+    if (!fresh.has(entry) && !entry.endsWith('.lock')) fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
+  }
+  fs.cpSync(staging, outdir, { recursive: true, force: true });
 }
 
 /**
