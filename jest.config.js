@@ -20,5 +20,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': [require.resolve('@swc/jest', { paths: [testTools] })],
   },
+  // Every variant synthesized once by the real CDK CLI before the tests start (test/support/cli-synth.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
 };

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { closeServer, stopProcess } from './support/stop';
 import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE, FLEET_USER_DATA_PATH } from '../lib/app/modules/ec2-fleet';
 import { LOAD_DEFAULTS, LOAD_LIMITS, parseLoadArgs, runLoad } from '../scripts/load';
 
@@ -78,8 +79,8 @@ describe('load generator (scripts/load.ts)', () => {
   }, 30_000);
 
   afterAll(async () => {
-    for (const page of pages) page.kill();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await Promise.all(pages.map(stopProcess));
+    await Promise.all(servers.map(closeServer));
   });
 
   test('sends the burst at its rate, then the trickle, and reports which instances answered', async () => {

@@ -6,7 +6,7 @@ import { ClassLabStack } from './class-lab-stack';
 import { synthesizerNamed } from './cli-name';
 import { ConfigError, LabConfig, loadLabConfig, privateZoneNameFor } from '../settings/lab-config';
 import { EffectiveSettings, effectiveSettings, readCdkJsonContext, readSettingsFile } from '../settings/sources';
-import { addGuardrails } from '../guardrails/guardrails';
+import { addGuardrails, guardrailFindings } from '../guardrails/guardrails';
 import { defineWithLabRole, LabRoleStackSynthesizer } from '../class-operations/learner-lab';
 
 /** The construct id a student types: `npx cdk deploy ClassLabStack`. */
@@ -150,6 +150,9 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
     const { app } = buildClassLabApp({ outdir: staging, context: options.context }, { projectDir: options.projectDir, guardrails: options.guardrails });
     options.beforeSynth?.(app);
     app.synth();
+    // Under the CLI a finding does not make synth throw (lib/guardrails/guardrails.ts guardrailFindings).
+    const findings = guardrailFindings(staging);
+    if (findings.length > 0) throw new Error(`Validation failed with the following errors:\n${findings.map((f) => `  ${f}`).join('\n')}`);
     replaceAssembly(staging, options.outdir);
     return 0;
   } catch (caught) {
@@ -185,7 +188,8 @@ export function replaceAssembly(staging: string, outdir: string): void {
  * staging copy that is deleted, then one line per failed rule naming the setting behind it.
  */
 function guardrailMessage(staging: string, report: string): string {
-  const text = `${report}\n${fs.readFileSync(path.join(staging, 'validation-report.json'), 'utf8')}`;
+  // The rules of the violations only: the report file also names the acknowledged ones.
+  const text = `${report}\n${guardrailFindings(staging).join('\n')}`;
   const rules = new Set([...text.matchAll(/(AwsSolutions-[A-Za-z0-9]+|cdk-validator-cfnguard::[\w-]+)/g)].map((m) => m[1]));
   const lines = [
     report.split('\n').filter((l) => !l.includes('A copy of this report can be found in') && !l.includes(staging)).join('\n').trim(),

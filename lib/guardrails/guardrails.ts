@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -29,4 +31,20 @@ const ROSTER_CFN_VALIDATE = () => (rosterCfnValidate ??= new RosterCloudFormatio
  */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
+}
+
+/**
+ * The unacknowledged guardrail findings in a synthesized assembly's validation report, one line
+ * each. The app checks them itself after synthesis: the CDK CLI runs the app with
+ * `@aws-cdk/core:failSynthOnValidationErrors` set to false (it reports validation itself), and
+ * then a finding is printed while `cdk synth` exits 0 and `cdk deploy` goes on; the report's
+ * `conclusion` says "success" even with violations, so the violations are what counts.
+ */
+export function guardrailFindings(assemblyDir: string): string[] {
+  const file = path.join(assemblyDir, 'validation-report.json');
+  if (!fs.existsSync(file)) return [];
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { pluginReports?: Array<{ pluginName: string; violations?: Array<{ ruleName: string; description?: string; violatingConstructs?: Array<{ constructPath?: string }> }> }> };
+  return (report.pluginReports ?? []).flatMap((plugin) => (plugin.violations ?? []).flatMap((violation) =>
+    (violation.violatingConstructs?.length ? violation.violatingConstructs : [{}]).map((c) =>
+      `${plugin.pluginName}::${violation.ruleName}: ${violation.description ?? ''} (${c.constructPath ?? 'no construct'})`)));
 }

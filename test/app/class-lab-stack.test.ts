@@ -4,7 +4,7 @@ import { NestedStack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { COURSE_TAG, MANAGED_BY_TAG, SOLO_STUDENT } from '../../lib/app/class-lab-stack';
 import { nestedTemplatePaths } from '../../lib/guardrails/guard-validator';
-import { normalizeTemplate, resourcesOfType, synthLab } from '../support/synth';
+import { resourcesOfType, snapshotTemplate, synthLab } from '../support/synth';
 
 const lab = synthLab();
 
@@ -21,6 +21,11 @@ describe('ClassLabStack', () => {
     const nested = Object.keys(lab.root.findResources('AWS::CloudFormation::Stack'));
     expect(nested).toEqual(expect.arrayContaining([expect.stringMatching(/^Ec2Fleet/), expect.stringMatching(/^S3/), expect.stringMatching(/^Route53/)]));
     for (const module of [lab.stack.fleet, lab.stack.s3, lab.stack.route53]) expect(module?.nestedStackParent).toBe(lab.stack);
+  });
+
+  test('every nested stack carries its class-module tag, though explicitStackTags keeps Tags.of off stacks', () => {
+    const tags = Object.values(lab.root.findResources('AWS::CloudFormation::Stack')).map((r) => r.Properties.Tags?.find((t: { Key: string }) => t.Key === 'class-module')?.Value);
+    expect(tags.sort()).toEqual(['ec2', 'ecr', 'ecs', 'route53', 's3']);
   });
 
   test('one VPC over two AZs, no NAT gateway, one internet-facing ALB with an HTTP :80 listener', () => {
@@ -115,6 +120,6 @@ describe('Guardrails', () => {
 
 describe('Snapshots (asset hashes normalized)', () => {
   test.each([...lab.allTemplates().keys()])('%s', (stackPath) => {
-    expect(normalizeTemplate(lab.allTemplates().get(stackPath)!)).toMatchSnapshot();
+    expect(snapshotTemplate(lab.allTemplates().get(stackPath)!)).toMatchSnapshot();
   });
 });

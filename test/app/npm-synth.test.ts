@@ -7,13 +7,12 @@ import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SETTINGS_FILE } from '../../lib/settings/sources';
+import { cdkSynthEnv } from '../support/cdk-cli';
 import { REPO_ROOT, scratchProject, ScratchProject } from '../support/project';
 
 /** `npm run synth -- <args>` in a project, offline and without credentials. */
 function npmRunSynth(project: ScratchProject, args: readonly string[]): SpawnSyncReturns<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
-  delete env.CDK_DEFAULT_ACCOUNT;
-  delete env.CDK_DEFAULT_REGION;
+  const env = cdkSynthEnv();
   const tsNode = require.resolve('ts-node/dist/bin');
   return spawnSync(process.execPath, [tsNode, path.join(REPO_ROOT, 'scripts', 'synth.ts'), '--no-notices', ...args], { cwd: project.dir, encoding: 'utf8', env, timeout: 300_000 });
 }

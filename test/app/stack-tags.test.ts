@@ -5,23 +5,30 @@
  * only the resources, so the stack's own tags must come from its props. `cdk deploy` sends the
  * manifest's `tags` with the stack.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KIT_TAGS } from '../../lib/instructor-tool/aws/stacks';
-import { cdkSynth } from '../support/cdk-cli';
-import { repoCdkJson, scratchProject } from '../support/project';
+import { cliAssembly } from '../support/cli-synth';
+import { ROSTER_FILE } from '../support/variants';
+import { repoCdkJson } from '../support/project';
+
+/** The manifest names a stack only where its name differs from its id. */
+const stackName = (s: { id: string; properties: Record<string, any> }) => s.properties.stackName ?? s.id;
 
 test('cdk.json turns explicit stack tags on (the reason the stack needs tags of its own)', () => {
   expect(repoCdkJson().context['@aws-cdk/core:explicitStackTags']).toBe(true);
 });
 
 test('the CLI manifest gives the student stack the kit tags and the student', () => {
-  const project = scratchProject();
-  const result = cdkSynth(project.dir, ['-o', project.outdir, 'ClassLabStack', '-c', 'student=ana', '-c', 'modules=s3']);
-  expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
-  const manifest = JSON.parse(fs.readFileSync(path.join(project.outdir, 'manifest.json'), 'utf8'));
-  const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string; tags?: Record<string, string> } }>)
-    .filter((a) => a.type === 'aws:cloudformation:stack');
-  expect(stacks.map((s) => s.properties?.stackName)).toEqual(['ClassLabStack-ana']);
-  expect(stacks[0].properties?.tags).toEqual({ ...KIT_TAGS, student: 'ana' });
-}, 200_000);
+  const stacks = cliAssembly('student').stacks();
+  expect(stacks.map((s) => s.properties.stackName)).toEqual(['ClassLabStack-ana']);
+  expect(stacks[0].properties.tags).toEqual({ ...KIT_TAGS, student: 'ana' });
+});
+
+test('the CLI manifest gives every roster stack the kit tags and its own student', () => {
+  const stacks = cliAssembly('roster').stacks();
+  const ids = ROSTER_FILE.students.map((s) => (typeof s === 'string' ? s : s.id));
+  expect(stacks.map((s) => [stackName(s), s.properties.tags])).toEqual(ids.map((id) => [`ClassLabStack-${id}`, { ...KIT_TAGS, student: id }]));
+});
+
+test('the solo stack carries the kit tags, its student "solo"', () => {
+  expect(cliAssembly('default').stacks().map((s) => [stackName(s), s.properties.tags])).toEqual([['ClassLabStack', { ...KIT_TAGS, student: 'solo' }]]);
+});

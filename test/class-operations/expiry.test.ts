@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { EXPIRY_CLOCK_CODE, EXPIRY_MIN_LEAD_MINUTES, SCHEDULE_RETRY, SECOND_ATTEMPT_AFTER_HOURS } from '../../lib/class-operations/expiry';
-import { normalizeTemplate, synthLab } from '../support/synth';
+import { snapshotTemplate, synthLab } from '../support/synth';
 
 /**
  * The clock's handler as Lambda runs it (CommonJS, `https` from Node), with CloudFormation's
@@ -151,7 +151,7 @@ describe('ClassLabStack with expiresAfterHours', () => {
 
   test('snapshot of the expiry resources and output', () => {
     const expiry = Object.fromEntries(resources.filter(([id]) => id.startsWith('Expiry')));
-    expect(normalizeTemplate({ Resources: expiry, Output: template.Outputs.ExpiresAt })).toMatchSnapshot();
+    expect(snapshotTemplate({ Resources: expiry, Output: template.Outputs.ExpiresAt })).toMatchSnapshot();
   });
 });
 

@@ -2,6 +2,7 @@ import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BuildOptions, buildClassLabApp } from '../../lib/app/class-lab-app';
 import { ClassLabStack } from '../../lib/app/class-lab-stack';
+import { cliContext } from './cli-context';
 
 
 export interface SynthesizedLab {
@@ -28,13 +29,17 @@ const cache = new Map<string, SynthesizedLab>();
  * test file's first synth 21.6 s with it, 0.8 s without, on a busy 2-core machine). The default
  * app's tests keep every check. Stacks are environment-agnostic
  * unless a roster gives an account or region.
+ *
+ * `context` is the settings as `-c key=value`; the app gets them on top of cdk.json's context and
+ * the CLI's own keys, exactly as `npx cdk synth` hands them over (test/support/cli-context.ts), so
+ * every feature flag a student's deploy has is in force here too.
  */
 export function synthLab(context: Record<string, string> = {}, options: BuildOptions = {}): SynthesizedLab {
   const key = JSON.stringify([context, options]);
   const cached = cache.get(key);
   if (cached) return cached;
   const builtinCloudFormationValidation = options.guardrails ?? true;
-  const built = buildClassLabApp({ context, builtinCloudFormationValidation }, options);
+  const built = buildClassLabApp({ context: cliContext(context), builtinCloudFormationValidation }, options);
   const { app, stacks } = built;
   app.synth();
   const templates = new Map<string, Template>();
@@ -77,4 +82,21 @@ export function resourcesOfType(lab: SynthesizedLab, type: string): Array<Record
   return [...lab.allTemplates().values()].flatMap((t) =>
     Object.values<Record<string, any>>(t.Resources ?? {}).filter((r) => r.Type === type),
   );
+}
+
+/** CDK's own metadata on a resource: the construct path and asset locations, which restate the tree. */
+const CDK_METADATA_KEY = /^aws:(cdk:path|asset:)/;
+
+/**
+ * A template for a snapshot: asset hashes normalized, and CDK's construct-path and asset metadata
+ * dropped (the CLI turns them on; they repeat the construct tree and would bury real changes).
+ */
+export function snapshotTemplate(template: Record<string, any>): Record<string, any> {
+  const normalized = normalizeTemplate(template);
+  for (const resource of Object.values<Record<string, any>>(normalized.Resources ?? {})) {
+    if (!resource.Metadata) continue;
+    for (const key of Object.keys(resource.Metadata)) if (CDK_METADATA_KEY.test(key)) delete resource.Metadata[key];
+    if (Object.keys(resource.Metadata).length === 0) delete resource.Metadata;
+  }
+  return normalized;
 }

@@ -1,6 +1,7 @@
+import { tagClassModule } from '../class-module-tag';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, NestedStack, NestedStackProps, Tags } from 'aws-cdk-lib';
+import { Duration, NestedStack, NestedStackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -130,7 +131,7 @@ export class Ec2Fleet extends NestedStack {
     acknowledge(this.autoScalingGroup, 'cdk-validator-cfnguard::autoscaling_multiple_az_check', 'The group spans two AZs through VPCZoneIdentifier (one fleet subnet per AZ); the rule only reads AvailabilityZones, which would repeat what the subnets already say.');
     acknowledge(this.autoScalingGroup, 'cdk-validator-cfnguard::autoscaling_mixed_instances_policy_multiple_instance_types_check', 'One burstable instance type (the instanceType setting) keeps the lab cheap and predictable in sandboxes that allow few types; a mixed-instances policy is not part of this class.');
     acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3', 'Students watch scaling activity in the console during the lab; SNS notifications would go nowhere.');
-    Tags.of(this).add('class-module', 'ec2');
+    tagClassModule(this, 'ec2');
   }
 }
 

@@ -1,4 +1,5 @@
-import { Fn, NestedStack, NestedStackProps, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { tagClassModule } from '../class-module-tag';
+import { Fn, NestedStack, NestedStackProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { LabConfig } from '../../settings/lab-config';
@@ -44,7 +45,7 @@ export class EcrRepository extends NestedStack {
       removalPolicy: RemovalPolicy.DESTROY,
       emptyOnDelete: true,
     });
-    Tags.of(this).add('class-module', 'ecr');
+    tagClassModule(this, 'ecr');
   }
 
   /** The registry host the repository lives in: <account>.dkr.ecr.<region>.amazonaws.com. */

@@ -1,3 +1,4 @@
+import { tagClassModule } from '../class-module-tag';
 import { Duration, NestedStack, NestedStackProps, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -194,7 +195,7 @@ export class EcsService extends NestedStack {
     });
     // With Route 53, app.<zone> leads here; the rule lives and goes with this stack's target group.
     this.hostRule = addHostRule(this, 'app', { config, listener: network.listener, targetGroup: this.targetGroup });
-    Tags.of(this).add('class-module', 'ecs');
+    tagClassModule(this, 'ecs');
   }
 }
 

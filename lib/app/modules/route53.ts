@@ -1,4 +1,5 @@
-import { NestedStack, NestedStackProps, Tags } from 'aws-cdk-lib';
+import { tagClassModule } from '../class-module-tag';
+import { NestedStack, NestedStackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
@@ -49,7 +50,7 @@ export class Route53Zone extends NestedStack {
     this.zone = hostedZone(this, props.zone, props.network);
 
     for (const label of props.labels) this.records[label] = this.addName(label);
-    Tags.of(this).add('class-module', 'route53');
+    tagClassModule(this, 'route53');
   }
 
   /** The command that shows a record at work; undefined when the zone has no record yet. */

@@ -1,4 +1,5 @@
-import { Duration, NestedStack, NestedStackProps, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { tagClassModule } from '../class-module-tag';
+import { Duration, NestedStack, NestedStackProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../guardrails/guardrails';
@@ -46,7 +47,7 @@ export class S3Storage extends NestedStack {
     });
     acknowledgeBucketFindings(this.bucket);
     acknowledgeAutoDeleteProvider(this);
-    Tags.of(this).add('class-module', 's3');
+    tagClassModule(this, 's3');
   }
 
   /** `aws s3 cp` of a local file into the bucket, the first command of the lab. */

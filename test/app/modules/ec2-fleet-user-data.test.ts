@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { closeServer, stopProcess } from '../../support/stop';
 import { FLEET_HEALTH_PATH, FLEET_USER_DATA_PATH } from '../../../lib/app/modules/ec2-fleet';
 import { shellcheckTest } from '../../support/shellcheck';
 
@@ -79,8 +80,8 @@ describe('EC2 fleet boot script', () => {
     });
 
     afterAll(async () => {
-      page?.kill();
-      await new Promise((resolve) => imds.close(resolve));
+      await stopProcess(page);
+      await closeServer(imds);
     });
 
     test('says which instance and AZ answered, read with an IMDSv2 token', async () => {

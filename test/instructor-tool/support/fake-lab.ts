@@ -9,6 +9,7 @@
  *   and a fake S3 that answers 403 to unsigned and 200 to presigned requests.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { closeServer, stopProcess } from '../../support/stop';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -256,7 +257,9 @@ async function startFleetPage(instanceId: string): Promise<{ base: string; stop(
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { base, stop: async () => { child.kill(); await new Promise((r) => imds.close(r)); } };
+  // Stopped means gone: the page's process has exited and no socket of the metadata server is
+  // left open (a keep-alive connection kept the jest worker alive after its tests).
+  return { base, stop: async () => { await stopProcess(child); await closeServer(imds); } };
 }
 
 async function listen(server: http.Server): Promise<string> {
@@ -377,7 +380,7 @@ export class FakeLabNetwork {
   }
 
   async stop(): Promise<void> {
-    for (const server of this.servers) await new Promise((r) => server.close(r));
+    for (const server of this.servers) await closeServer(server);
     for (const stop of this.stops) await stop();
   }
 }

@@ -1,0 +1,44 @@
+// `npm run test:quick`, the edit-and-test loop: every test file that starts no process, which is
+// every file that does not reach `node:child_process` through its imports inside test/ (the real
+// CDK CLI, cfn-lint, shellcheck, bash, moto, the sample app's server). Computed from the imports,
+// so a new test is in the right tier without a list to keep. `npm test` runs everything.
+const fs = require('node:fs');
+const path = require('node:path');
+const base = require('./jest.config');
+
+const TEST_ROOT = path.join(__dirname, 'test');
+const SPECIFIER = /(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g;
+
+function resolveLocal(from, specifier) {
+  if (!specifier.startsWith('.')) return undefined;
+  const target = path.resolve(path.dirname(from), specifier);
+  return [`${target}.ts`, path.join(target, 'index.ts'), target].find((f) => f.startsWith(TEST_ROOT) && fs.existsSync(f) && fs.statSync(f).isFile());
+}
+
+const memo = new Map();
+function startsProcesses(file) {
+  if (memo.has(file)) return memo.get(file);
+  memo.set(file, false); // an import cycle adds nothing
+  // Type-only imports load nothing at run time.
+  const text = fs.readFileSync(file, 'utf8').replace(/^import type [^;]*;/gm, '');
+  const specifiers = [...text.matchAll(SPECIFIER)].map((m) => m[1]);
+  const result = specifiers.some((s) => s === 'node:child_process' || s === 'child_process')
+    || specifiers.some((s) => { const local = resolveLocal(file, s); return local !== undefined && startsProcesses(local); });
+  memo.set(file, result);
+  return result;
+}
+
+function testFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? testFiles(full) : e.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+module.exports = {
+  ...base,
+  globalSetup: undefined,
+  testPathIgnorePatterns: ['/node_modules/', ...testFiles(TEST_ROOT).filter(startsProcesses).map((f) => `${escape(f)}$`)],
+};
