@@ -3,13 +3,16 @@
  * roster, the student runs `npm run setup -- student=ana` and `npx cdk deploy ClassLabStack`,
  * and the instructor guide promises that changes nothing. Compared as the real CDK CLI writes
  * them (cdk.json's feature flags in force), root and nested templates, asset hashes normalized
- * and nothing else; the student's stack is still the one `ClassLabStack` selects.
+ * and nothing else; the student's stack is still the one `ClassLabStack` selects. The roster is
+ * the suite's roster variant (test/support/variants.ts); the student's stack is one CLI synth here.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cdkSynth } from '../support/cdk-cli';
+import { cliAssembly } from '../support/cli-synth';
 import { scratchProject } from '../support/project';
 import { normalizeTemplate } from '../support/synth';
+import { ROSTER_FILE, VARIANTS } from '../support/variants';
 
 interface StackArtifact {
   readonly type: string;
@@ -22,14 +25,16 @@ interface Synthesized {
   readonly artifacts: Record<string, StackArtifact>;
 }
 
-function synthesize(args: string[], roster?: unknown): Synthesized {
+function stackArtifacts(manifest: { artifacts: Record<string, unknown> }): Record<string, StackArtifact> {
+  return Object.fromEntries(Object.entries(manifest.artifacts as Record<string, StackArtifact>).filter(([, a]) => a.type === 'aws:cloudformation:stack'));
+}
+
+function synthesize(args: string[]): Synthesized {
   const project = scratchProject();
-  if (roster) project.write('roster.json', JSON.stringify(roster));
   const result = cdkSynth(project.dir, ['-o', project.outdir, ...args]);
   if (result.status !== 0) throw new Error(`cdk synth ${args.join(' ')} failed:\n${result.stderr}`);
   const manifest = JSON.parse(fs.readFileSync(path.join(project.outdir, 'manifest.json'), 'utf8'));
-  const artifacts = Object.fromEntries(Object.entries<StackArtifact>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack'));
-  return { outdir: project.outdir, artifacts };
+  return { outdir: project.outdir, artifacts: stackArtifacts(manifest) };
 }
 
 /** The stack called stackName: its root template and its nested ones (by the root's asset paths), asset hashes normalized. */
@@ -46,13 +51,16 @@ function templatesOf(synthesized: Synthesized, stackName: string): Map<string, u
   return templates;
 }
 
-const SETTINGS = ['-c', 'expiresAfterHours=4'];
 let roster: Synthesized;
 let student: Synthesized;
 beforeAll(() => {
-  roster = synthesize(['-c', 'roster=roster.json', ...SETTINGS], { students: ['ana', 'ben'] });
-  // As the student types it: the stack selected by its CLI name, ClassLabStack.
-  student = synthesize(['ClassLabStack', '-c', 'student=ana', ...SETTINGS]);
+  // The suite's roster variant (its ana has no account or Region), from the shared CLI synth.
+  const rosterVariant = cliAssembly('roster');
+  expect(VARIANTS.roster.settings).toEqual({ roster: 'roster.json', expiresAfterHours: '4' });
+  expect(ROSTER_FILE.students).toContain('ana');
+  roster = { outdir: rosterVariant.project.outdir, artifacts: stackArtifacts(rosterVariant.manifest) };
+  // As the student types it, with the instructor's other settings: the stack selected by its CLI name, ClassLabStack.
+  student = synthesize(['ClassLabStack', '-c', 'student=ana', '-c', 'expiresAfterHours=4']);
 }, 400_000);
 
 test("the student's own stack is the roster's stack for that student: the same root and nested templates", () => {
