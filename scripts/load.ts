@@ -1,20 +1,26 @@
 /**
  * The load generator of the EC2 guide's scaling step: `npm run load -- <url>`.
  *
- * A burst of requests (10 a second for 5 minutes by default) pushes the load balancer's
- * request count per instance above the fleet's target, so target tracking scales out; then a
- * trickle (one request every 5 seconds for 20 minutes) keeps the 1-minute metric reported but
- * low, so target tracking can scale back in: the load balancer reports no datapoint for a
- * minute without requests, and target tracking does not scale in on missing data.
+ * First a lead-in trickle (one request every 5 seconds for 20 minutes by default) keeps the
+ * load balancer's 1-minute request count reported but far below the fleet's target, so target
+ * tracking scales in (its AlarmLow wants 15 such datapoints): the load balancer reports no
+ * datapoint for a minute without requests, and target tracking does not scale in on missing
+ * data. Then a burst (10 requests a second for 5 minutes) pushes the count per instance above
+ * the target, so target tracking scales out again (AlarmHigh: 3 datapoints). The fleet ends the
+ * experiment at the size it started with, and a fleet whose maximum is its desired size (the
+ * default, to fit a new account's 5 On-Demand vCPUs) shows both a scale-in and a scale-out.
+ * An optional trickle after the burst (`--trickle`) gives a larger fleet its scale-in back.
  * Everything is bounded (rate, durations, requests in flight) so a typo cannot run away.
  * Prints one line a minute: requests sent, answered, failed, and which instances answered.
  */
-export const LOAD_DEFAULTS = { rate: 10, burstSeconds: 300, trickleSeconds: 1200, trickleEverySeconds: 5 } as const;
-export const LOAD_LIMITS = { maxRate: 20, maxBurstSeconds: 600, maxTrickleSeconds: 1800, maxInFlight: 50, requestTimeoutMs: 5000 } as const;
+export const LOAD_DEFAULTS = { rate: 10, leadSeconds: 1200, burstSeconds: 300, trickleSeconds: 0, trickleEverySeconds: 5 } as const;
+export const LOAD_LIMITS = { maxRate: 20, maxLeadSeconds: 1800, maxBurstSeconds: 600, maxTrickleSeconds: 1800, maxInFlight: 50, requestTimeoutMs: 5000 } as const;
 
 export interface LoadOptions {
   readonly url: string;
   readonly rate: number;
+  /** Seconds of trickle before the burst (0 for none). */
+  readonly leadSeconds: number;
   readonly burstSeconds: number;
   readonly trickleSeconds: number;
   readonly trickleEverySeconds: number;
@@ -36,8 +42,9 @@ export interface LoadDeps {
   readonly log: (line: string) => void;
 }
 
-export const USAGE = `usage: npm run load -- <url> [--rate N] [--burst SECONDS] [--trickle SECONDS] [--trickle-every SECONDS]
+export const USAGE = `usage: npm run load -- <url> [--lead SECONDS] [--rate N] [--burst SECONDS] [--trickle SECONDS] [--trickle-every SECONDS]
   <url>            the fleet's address (the WebUrl output), http:// or https://
+  --lead S         length of the trickle before the burst in seconds (default ${LOAD_DEFAULTS.leadSeconds}, at most ${LOAD_LIMITS.maxLeadSeconds}; 0 for none)
   --rate N         requests per second during the burst (default ${LOAD_DEFAULTS.rate}, at most ${LOAD_LIMITS.maxRate})
   --burst S        length of the burst in seconds (default ${LOAD_DEFAULTS.burstSeconds}, at most ${LOAD_LIMITS.maxBurstSeconds})
   --trickle S      length of the trickle after it (default ${LOAD_DEFAULTS.trickleSeconds}, at most ${LOAD_LIMITS.maxTrickleSeconds}; 0 for none)
@@ -48,6 +55,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   let url: string | undefined;
   const values: Record<string, number> = {
     '--rate': LOAD_DEFAULTS.rate,
+    '--lead': LOAD_DEFAULTS.leadSeconds,
     '--burst': LOAD_DEFAULTS.burstSeconds,
     '--trickle': LOAD_DEFAULTS.trickleSeconds,
     '--trickle-every': LOAD_DEFAULTS.trickleEverySeconds,
@@ -76,6 +84,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   return {
     url,
     rate: within('--rate', 0.1, LOAD_LIMITS.maxRate),
+    leadSeconds: within('--lead', 0, LOAD_LIMITS.maxLeadSeconds),
     burstSeconds: within('--burst', 1, LOAD_LIMITS.maxBurstSeconds),
     trickleSeconds: within('--trickle', 0, LOAD_LIMITS.maxTrickleSeconds),
     trickleEverySeconds: within('--trickle-every', 1, 600),
@@ -94,7 +103,7 @@ function reportLine(minute: number, r: MinuteReport): string {
 }
 
 /**
- * Sends the burst, then the trickle, at fixed intervals without waiting for answers (at most
+ * Sends the lead-in trickle, the burst, then the trickle after it, at fixed intervals without waiting for answers (at most
  * maxInFlight at once). Returns every minute's report; the caller decides the exit code.
  */
 export async function runLoad(options: LoadOptions, deps: LoadDeps): Promise<MinuteReport[]> {
@@ -102,6 +111,7 @@ export async function runLoad(options: LoadOptions, deps: LoadDeps): Promise<Min
   const reports: MinuteReport[] = [];
   const inFlight = new Set<Promise<void>>();
   const phases = [
+    { phase: 'trickle' as const, seconds: options.leadSeconds, intervalMs: options.trickleEverySeconds * 1000 },
     { phase: 'burst' as const, seconds: options.burstSeconds, intervalMs: 1000 / options.rate },
     { phase: 'trickle' as const, seconds: options.trickleSeconds, intervalMs: options.trickleEverySeconds * 1000 },
   ];
@@ -159,6 +169,18 @@ export async function runLoad(options: LoadOptions, deps: LoadDeps): Promise<Min
   return reports;
 }
 
+/** One line for the plan: each phase that lasts, in order, and the requests in all. */
+export function describePlan(options: LoadOptions): string {
+  const trickle = (seconds: number) => `one every ${options.trickleEverySeconds} s for ${seconds} s`;
+  const parts = [
+    options.leadSeconds > 0 ? trickle(options.leadSeconds) : undefined,
+    `${options.rate} requests/s for ${options.burstSeconds} s`,
+    options.trickleSeconds > 0 ? trickle(options.trickleSeconds) : undefined,
+  ].filter((p): p is string => p !== undefined);
+  const total = Math.floor((options.leadSeconds + options.trickleSeconds) / options.trickleEverySeconds) + Math.floor(options.burstSeconds * options.rate);
+  return `${parts.join(', then ')} (${total} requests)`;
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
@@ -171,8 +193,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`load: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const total = Math.floor(options.burstSeconds * options.rate) + Math.floor(options.trickleSeconds / options.trickleEverySeconds);
-  console.log(`load: ${options.rate} requests/s for ${options.burstSeconds} s, then one every ${options.trickleEverySeconds} s for ${options.trickleSeconds} s (${total} requests) to ${options.url}; Ctrl+C stops it`);
+  console.log(`load: ${describePlan(options)} to ${options.url}; Ctrl+C stops it`);
   const reports = await runLoad(options, {
     fetch,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

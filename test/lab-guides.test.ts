@@ -41,7 +41,9 @@ import { CLASS_MODULES, SETTINGS, loadLabConfig } from '../lib/settings/lab-conf
 import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../lib/app/modules/ec2-fleet';
 import { synthesizeTemplates } from '../lib/instructor-tool/templates/synthesize';
 import { loadPrices, priceStack } from '../lib/instructor-tool/cost/pricing';
-import { LOAD_DEFAULTS } from '../scripts/load';
+import { describePlan, LOAD_DEFAULTS } from '../scripts/load';
+import { corePathMinutes, guideMinutes, loadTimeBudget } from '../lib/instructor-tool/rehearse/time-budget';
+import { FLEET_DEFAULTS } from '../lib/settings/settings-table';
 import { checkLines } from '../lib/instructor-tool/check/check';
 import { STACK_BASE_NAME } from '../lib/instructor-tool/checkpoints/check-student';
 import { CHECK_MODULES, CheckModule, CheckResult, Verdict } from '../lib/instructor-tool/checkpoints/checkpoint';
@@ -387,7 +389,8 @@ describe('lab guides in a real classroom', () => {
     for (const d of definitions) expect(d).toContain(`./${cdkJson.outputsFile}`);
   });
 
-  test('the core path fits a 3-hour class, optional tracks are marked, and each guide states the time the table gives it', () => {
+  test('the core path is its time budget: each guide\'s time the sum of its steps, the total with teaching within a Learner Lab session, each guide stating it', () => {
+    const budget = loadTimeBudget();
     const table = readme.tables.find((t) => t.header.map(stripInline).includes('track'))!;
     expect(table).toBeDefined();
     const col = (name: string) => table.header.map(stripInline).indexOf(name);
@@ -395,17 +398,27 @@ describe('lab guides in a real classroom', () => {
     const core = table.rows.filter((r) => stripInline(r.cells[col('track')]) === 'core');
     const optional = table.rows.filter((r) => stripInline(r.cells[col('track')]) === 'optional');
     const stated = table.rows.find((r) => /core path/.test(stripInline(r.cells[col('guide')])))!;
-    const sum = core.reduce((n, r) => n + minutes(r.cells[col('time')]), 0);
-    expect(sum).toBe(minutes(stated.cells[col('time')]));
-    expect(sum).toBeLessThanOrEqual(170);
+    // Every core row is a guide of the budget, with the budget's time; a row done during another step adds nothing.
+    const target = (r: { cells: string[] }) => /\]\(([\w.-]+\.md|#[\w-]+)\)/.exec(r.cells[col('guide')])?.[1].replace(/^#/, 'README.md#');
+    expect(core.map(target)).toEqual(budget.guides.map((g) => g.guide));
+    for (const [row, g] of core.map((r, i) => [r, budget.guides[i]] as const)) {
+      expect([g.guide, minutes(row.cells[col('time')])]).toEqual([g.guide, guideMinutes(g)]);
+      expect([g.guide, /during/.test(stripInline(row.cells[col('time')]))]).toEqual([g.guide, g.during !== undefined]);
+    }
+    expect(minutes(stated.cells[col('time')])).toBe(corePathMinutes(budget));
+    expect(readme.text).toContain(`about **${corePathMinutes(budget)} minutes**`);
+    expect(corePathMinutes(budget) + budget.teachingMinutes).toBeLessThanOrEqual(budget.sessionMinutes);
     expect(optional.length).toBeGreaterThan(0);
     const problems: string[] = [];
-    for (const row of core) {
-      const file = /\]\(([\w.-]+\.md)\)/.exec(row.cells[col('guide')])?.[1];
-      const g = file && guides.get(`${GUIDES_DIR}/${file}`);
-      if (g && statedMinutes(g) !== minutes(row.cells[col('time')])) problems.push(`${g.file} says **Time** ${statedMinutes(g)} min, the table ${minutes(row.cells[col('time')])}`);
+    for (const g of budget.guides) {
+      const guideFile = guides.get(`${GUIDES_DIR}/${g.guide}`);
+      if (guideFile && statedMinutes(guideFile) !== guideMinutes(g)) problems.push(`${g.guide} says **Time** ${statedMinutes(guideFile)} min, the budget ${guideMinutes(g)}`);
+      for (const s of g.steps) if (s.basis !== 'computed' && s.basis !== 'estimate' && s.basis !== 'measured') problems.push(`${g.guide}: ${s.step}: basis ${s.basis}`);
     }
     expect(problems).toEqual([]);
+    // The step table on the page is the budget file's, basis and source included.
+    const steps = readme.tables.find((t) => t.header.map(stripInline).join('|') === 'guide|step|minutes|basis|source')!;
+    expect(steps.rows.map((r) => r.cells.map(stripInline).slice(1, 4))).toEqual(budget.guides.flatMap((g) => g.steps.map((s) => [s.step, s.minutes[0] === s.minutes[1] ? String(s.minutes[1]) : `${s.minutes[0]} to ${s.minutes[1]}`, s.basis])));
     expect(readme.text).toMatch(/Learner Lab[^.]*session lasts about 4 hours/);
   });
 
@@ -455,7 +468,11 @@ describe('lab guides in a real classroom', () => {
     const ec2 = guide('ec2-fleet.md').text.replace(/\s+/g, ' ');
     expect(ec2).toContain(`${FLEET_REQUESTS_PER_TARGET_PER_MINUTE} requests per instance per minute`);
     expect(ec2).toContain(`${LOAD_DEFAULTS.rate} requests a second for ${LOAD_DEFAULTS.burstSeconds / 60} minutes`);
-    expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.trickleSeconds / 60} minutes`);
+    expect(ec2).toContain(`one request every ${LOAD_DEFAULTS.trickleEverySeconds} seconds for ${LOAD_DEFAULTS.leadSeconds / 60} minutes`);
+    // The sample's first line is what the load generator prints for its defaults.
+    expect(ec2).toContain(`load: ${describePlan({ url: '', ...LOAD_DEFAULTS })} to http://`);
+    // The fleet the guide describes is the default one.
+    expect(ec2).toContain(`here ${FLEET_DEFAULTS.min}, ${FLEET_DEFAULTS.desired} and ${FLEET_DEFAULTS.max}`);
     // The AWS documentation the fleet's scaling rests on is cited where the guide gives its timings.
     const cited = [...fs.readFileSync(path.join(root, 'lib', 'app', 'modules', 'ec2-fleet.ts'), 'utf8').matchAll(/https:\/\/docs\.aws\.amazon\.com\/\S+/g)].map((m) => m[0]);
     expect(cited.length).toBeGreaterThanOrEqual(2);

@@ -6,7 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeServer, stopProcess } from './support/stop';
 import { FLEET_REQUESTS_PER_TARGET_PER_MINUTE, FLEET_USER_DATA_PATH } from '../lib/app/modules/ec2-fleet';
+import { FLEET_DEFAULTS } from '../lib/settings/settings-table';
 import { LOAD_DEFAULTS, LOAD_LIMITS, parseLoadArgs, runLoad } from '../scripts/load';
+
+const defaultFleet = () => FLEET_DEFAULTS;
 
 /**
  * The guide's load generator, run for real against two copies of the fleet's own web page
@@ -83,25 +86,26 @@ describe('load generator (scripts/load.ts)', () => {
     await Promise.all(servers.map(closeServer));
   });
 
-  test('sends the burst at its rate, then the trickle, and reports which instances answered', async () => {
+  test('sends the lead-in trickle, the burst at its rate, then the trickle, and reports which instances answered', async () => {
     received = 0;
     const lines: string[] = [];
     const reports = await runLoad(
-      { url: balancerUrl, rate: 20, burstSeconds: 2, trickleSeconds: 2, trickleEverySeconds: 1 },
+      { url: balancerUrl, rate: 20, leadSeconds: 2, burstSeconds: 2, trickleSeconds: 2, trickleEverySeconds: 1 },
       { fetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now(), log: (l) => lines.push(l) },
     );
-    expect(received).toBe(40 + 2);
+    expect(received).toBe(2 + 40 + 2);
     expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ sent: 42, answered: 42, failed: 0 });
+    expect(reports[0]).toMatchObject({ sent: 44, answered: 44, failed: 0 });
     expect([...reports[0].instances].sort()).toEqual(ids);
-    expect(lines).toEqual([`minute  1 burst   sent 42, answered 42, failed 0; instances: ${ids.join(' ')}`]);
+    // A minute is labelled by the phase it started in: the lead-in trickle.
+    expect(lines).toEqual([`minute  1 trickle sent 44, answered 44, failed 0; instances: ${ids.join(' ')}`]);
   }, 20_000);
 
   test('a closed port is reported as failures with the error code, and the command exits non-zero', async () => {
     const probe = http.createServer();
     const closedPort = await listen(probe);
     await new Promise((r) => probe.close(r));
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/load.ts', `http://127.0.0.1:${closedPort}/`, '--burst', '1', '--rate', '2', '--trickle', '0'], {
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/load.ts', `http://127.0.0.1:${closedPort}/`, '--lead', '0', '--burst', '1', '--rate', '2', '--trickle', '0'], {
       cwd: root, encoding: 'utf8', timeout: 60_000,
     });
     expect(result.stdout).toMatch(/sent 2, answered 0, failed 2; instances: -; first error: ECONNREFUSED/);
@@ -116,19 +120,23 @@ describe('load generator (scripts/load.ts)', () => {
     expect(() => parseLoadArgs([])).toThrow(/URL is missing/);
     expect(() => parseLoadArgs(['Class-Netwo.elb.amazonaws.com'])).toThrow(/not an http/);
     expect(() => parseLoadArgs([balancerUrl, '--rps', '5'])).toThrow(/unknown option --rps/);
-    expect(parseLoadArgs([balancerUrl])).toEqual({ url: balancerUrl, ...{ rate: LOAD_DEFAULTS.rate, burstSeconds: LOAD_DEFAULTS.burstSeconds, trickleSeconds: LOAD_DEFAULTS.trickleSeconds, trickleEverySeconds: LOAD_DEFAULTS.trickleEverySeconds } });
+    expect(() => parseLoadArgs([balancerUrl, '--lead', '99999'])).toThrow(/--lead must be between 0 and 1800/);
+    expect(parseLoadArgs([balancerUrl])).toEqual({ url: balancerUrl, ...{ rate: LOAD_DEFAULTS.rate, leadSeconds: LOAD_DEFAULTS.leadSeconds, burstSeconds: LOAD_DEFAULTS.burstSeconds, trickleSeconds: LOAD_DEFAULTS.trickleSeconds, trickleEverySeconds: LOAD_DEFAULTS.trickleEverySeconds } });
     // The worst case a student can type is bounded.
-    expect(LOAD_LIMITS.maxRate * LOAD_LIMITS.maxBurstSeconds + LOAD_LIMITS.maxTrickleSeconds).toBeLessThanOrEqual(15_000);
+    expect(LOAD_LIMITS.maxRate * LOAD_LIMITS.maxBurstSeconds + LOAD_LIMITS.maxLeadSeconds + LOAD_LIMITS.maxTrickleSeconds).toBeLessThanOrEqual(16_000);
   });
 
-  test('its defaults drive two instances well above the fleet\'s target, and the trickle stays well below it', () => {
-    // RequestCountPerTarget on a fleet of two (desired) instances, per minute.
-    const burst = (LOAD_DEFAULTS.rate * 60) / 2;
-    const trickle = 60 / LOAD_DEFAULTS.trickleEverySeconds / 2;
-    expect(burst).toBeGreaterThan(2 * FLEET_REQUESTS_PER_TARGET_PER_MINUTE);
+  test('its defaults scale the default fleet in, then out: the trickle far below the target on its desired size, the burst above it on its minimum', () => {
+    const fleet = defaultFleet();
+    // RequestCountPerTarget, per minute: the trickle over the desired instances, the burst over the scaled-in group.
+    const trickle = 60 / LOAD_DEFAULTS.trickleEverySeconds / fleet.desired;
+    const burst = (LOAD_DEFAULTS.rate * 60) / fleet.min;
     expect(trickle).toBeLessThan(FLEET_REQUESTS_PER_TARGET_PER_MINUTE / 4);
-    // Long enough for target tracking's scale-out alarm (3 one-minute datapoints) and scale-in alarm (15).
+    expect(burst).toBeGreaterThan(fleet.max * FLEET_REQUESTS_PER_TARGET_PER_MINUTE);
+    expect(fleet.min).toBeLessThan(fleet.desired);
+    // Long enough for target tracking's scale-in alarm (15 one-minute datapoints, plus up to 2 minutes
+    // of reporting delay and the scale-in itself) and its scale-out alarm (3).
+    expect(LOAD_DEFAULTS.leadSeconds).toBeGreaterThanOrEqual(18 * 60);
     expect(LOAD_DEFAULTS.burstSeconds).toBeGreaterThanOrEqual(5 * 60);
-    expect(LOAD_DEFAULTS.trickleSeconds).toBeGreaterThanOrEqual(18 * 60);
   });
 });

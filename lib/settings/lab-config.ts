@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { parseRoster as parseRosterText, Roster, RosterStudent } from './roster';
 import {
   CLASS_MODULES, ClassModule, INSTANCE_FAMILIES, INSTANCE_SIZES, FLEET_LIMIT, STUDENT_ID_MAX_LENGTH, EXPIRY_MAX_HOURS, SANDBOXES, Sandbox, LEARNER_LAB, PRIVATE_ZONE_DOMAIN, SOLO_ZONE_LABEL, ZONE_NAME_MAX_LENGTH, FARGATE_TASK_SIZES, IMAGE_TAG_PATTERN, fargateMemoryChoices, AppTaskSize, FleetSize, LabConfig, LabZone, MODULE_SETTINGS,
+  FLEET_DEFAULTS,
 } from './settings-table';
 import { ConfigEnvironment, ContextReader, Problems, allowedFor, isGiven, readString, parseWholeNumber } from './values';
 
@@ -162,9 +163,9 @@ function parseInstanceType(read: ContextReader, problems: Problems): { instanceT
 
 function parseFleet(read: ContextReader, problems: Problems): FleetSize {
   const before = problems.list.length;
-  const min = parseWholeNumber(read, 'fleetMin', 2, problems);
-  const desired = parseWholeNumber(read, 'fleetDesired', 2, problems);
-  const max = parseWholeNumber(read, 'fleetMax', 4, problems);
+  const min = parseWholeNumber(read, 'fleetMin', FLEET_DEFAULTS.min, problems);
+  const desired = parseWholeNumber(read, 'fleetDesired', FLEET_DEFAULTS.desired, problems);
+  const max = parseWholeNumber(read, 'fleetMax', FLEET_DEFAULTS.max, problems);
   if (problems.list.length === before) {
     const given = { fleetMin: min, fleetDesired: desired, fleetMax: max };
     // Blame the key the student set: fleetMin=3 alone is a fleetMin problem, not a fleetDesired one.

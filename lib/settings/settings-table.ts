@@ -20,6 +20,15 @@ export const INSTANCE_SIZES = ['nano', 'micro', 'small', 'medium', 'large'] as c
 
 /** The most instances a fleet may scale to (Learner Lab deactivates accounts past 20 running). */
 export const FLEET_LIMIT = 9;
+/**
+ * The fleet's default size. Its peak (fleetMax instances of 2 vCPUs each: an instance refresh
+ * replaces instances without growing past the group's size, lib/app/modules/ec2-fleet.ts) fits a
+ * brand-new account's On-Demand Standard vCPU quota, 5 in every Region (data/quotas.json), so one
+ * student fits every default quota. Two instances share the load balancer's requests and keep the
+ * page up while one is killed; the scaling step scales in to fleetMin and back out to fleetMax.
+ * A larger fleetMax is a setting; `plan` and `doctor` print the increase it needs.
+ */
+export const FLEET_DEFAULTS: FleetSize = { min: 1, desired: 2, max: 2 };
 /** Longest student id: it feeds stack names, tags and the `<student>.class.internal` zone. */
 export const STUDENT_ID_MAX_LENGTH = 20;
 /** Longest auto-expiry: a week covers a class and its homework; longer is a forgotten lab. */
@@ -164,9 +173,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 't4g.nano',
     allowed: `<family>.<size> with family ${Object.keys(INSTANCE_FAMILIES).join('|')} and size ${INSTANCE_SIZES.join('|')}`,
   },
-  { key: 'fleetMin', default: '2', allowed: `a whole number, 1 <= fleetMin <= fleetDesired` },
-  { key: 'fleetDesired', default: '2', allowed: `a whole number, fleetMin <= fleetDesired <= fleetMax` },
-  { key: 'fleetMax', default: '4', allowed: `a whole number, fleetDesired <= fleetMax <= ${FLEET_LIMIT}` },
+  { key: 'fleetMin', default: String(FLEET_DEFAULTS.min), allowed: `a whole number, 1 <= fleetMin <= fleetDesired` },
+  { key: 'fleetDesired', default: String(FLEET_DEFAULTS.desired), allowed: `a whole number, fleetMin <= fleetDesired <= fleetMax` },
+  { key: 'fleetMax', default: String(FLEET_DEFAULTS.max), allowed: `a whole number, fleetDesired <= fleetMax <= ${FLEET_LIMIT}` },
   { key: 'allowedCidr', default: '0.0.0.0/0', allowed: 'an IPv4 CIDR block in canonical form such as 203.0.113.0/24 (no leading zeros, the network address)' },
   { key: 'amiId', default: '(latest Amazon Linux 2023 from the public SSM parameter)', allowed: 'an AMI id such as ami-0123456789abcdef0' },
   {

@@ -15,13 +15,13 @@ function problemsOf(context: Record<string, unknown>): readonly string[] {
 }
 
 describe('LabConfig defaults', () => {
-  test('give the documented lab: every module, two t4g.nano instances scaling to four, open to all', () => {
+  test('give the documented lab: every module, two t4g.nano instances scaling between one and two (a new account\'s 5 vCPUs), open to all', () => {
     const config = load({});
     expect(config.student).toBeUndefined();
     expect([...config.modules]).toEqual([...CLASS_MODULES]);
     expect(config.instanceType).toBe('t4g.nano');
     expect(config.architecture).toBe('arm64');
-    expect(config.fleet).toEqual({ min: 2, desired: 2, max: 4 });
+    expect(config.fleet).toEqual({ min: 1, desired: 2, max: 2 });
     expect(config.allowedCidr).toBe('0.0.0.0/0');
     expect(config.amiId).toBeUndefined();
     expect(config.zone).toEqual({ name: 'lab.class.internal', publicZoneId: undefined });
@@ -121,7 +121,7 @@ describe('LabConfig rejects, naming the key, the value and what is allowed', () 
     ['a non-numeric fleet size', { fleetMax: 'four' }, /^fleetMax: got "four"; allowed: a whole number/],
     ['a negative fleet size', { fleetMin: '-1' }, /^fleetMin: got "-1"/],
     ['a zero minimum', { fleetMin: '0', fleetDesired: '0' }, /^fleetMin: got 0; allowed: a whole number, 1 <= fleetMin/],
-    ['desired below min', { fleetMin: '3', fleetDesired: '2' }, /^fleetDesired: got {"fleetMin":3,"fleetDesired":2,"fleetMax":4}/],
+    ['desired below min', { fleetMin: '3', fleetDesired: '2' }, /^fleetDesired: got {"fleetMin":3,"fleetDesired":2,"fleetMax":2}/],
     ['max below desired', { fleetDesired: '3', fleetMax: '2' }, /^fleetMax: got .*fleetDesired <= fleetMax <= 9/],
     ['max above the sandbox limit', { fleetMax: '10' }, /^fleetMax: got .*"fleetMax":10/],
     ['a CIDR that is not one', { allowedCidr: 'my-office' }, /^allowedCidr: got "my-office"; allowed: an IPv4 CIDR/],

@@ -25,10 +25,17 @@ export const FLEET_HEALTH_PATH = '/health';
 export const FLEET_REQUESTS_PER_TARGET_PER_MINUTE = 120;
 /** Listener rule priority of the fleet: the last rule, so the fleet answers every path no other module claims. */
 export const FLEET_RULE_PRIORITY = 50000;
-/** Instance refresh on a launch template change: the whole fleet stays in service... */
-export const FLEET_REFRESH_MIN_HEALTHY_PERCENT = 100;
-/** ...and its replacements start beside it (at most twice the fleet for a few minutes). */
-export const FLEET_REFRESH_MAX_HEALTHY_PERCENT = 200;
+/**
+ * Instance refresh on a launch template change: half the fleet stays in service (one of the
+ * default two instances)...
+ */
+export const FLEET_REFRESH_MIN_HEALTHY_PERCENT = 50;
+/**
+ * ...and the group never grows past its size while it replaces instances, so the refresh needs
+ * no vCPU beyond the fleet's own: a refresh at 200% would double a scaled-out fleet and exceed a
+ * new account's 5 On-Demand vCPUs (`plan` counts the refresh's peak from this template).
+ */
+export const FLEET_REFRESH_MAX_HEALTHY_PERCENT = 100;
 
 export interface Ec2FleetProps extends NestedStackProps {
   readonly config: LabConfig;
@@ -140,9 +147,10 @@ export class Ec2Fleet extends NestedStack {
  * user data, or a newer Amazon Linux AMI that the SSM parameter picks up on any update).
  * Without an update policy the group would keep its old instances. CloudFormation's
  * AutoScalingInstanceRefresh update policy starts an EC2 Auto Scaling instance refresh instead:
- * it launches the new instances first (max 200% of the fleet), waits until the group's ELB
- * health check finds them healthy plus the group's instance warmup, then terminates the old
- * ones (min 100% in service throughout), and the deploy finishes only when the refresh has.
+ * it replaces half the fleet at a time (min 50% in service, max 100%: never more instances than
+ * the group's size, so no vCPU beyond the fleet's), waits until the group's ELB health check
+ * finds the new ones healthy plus the group's instance warmup, then does the other half, and the
+ * deploy finishes only when the refresh has. (Percentages are of the desired capacity.)
  * No cfn-signal is needed, so it works from the fleet's subnets without internet.
  * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_autoscaling.UpdatePolicy.html
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html

@@ -12,6 +12,7 @@
  * neither deploy nor verify snapshots of this kit.
  */
 import * as fs from 'node:fs';
+import { loadTimeBudget, timingTable } from './time-budget';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -183,5 +184,11 @@ export async function runRehearse(deps: Omit<RehearseDeps, 'logDir'> & { readonl
   const results: RehearsalResult[] = [];
   for (const variant of variants) results.push(await rehearseVariant({ ...deps, logDir }, variant));
   for (const line of formatReport(account, region, results)) deps.out(line);
+  // The default variant is a student's first deploy and last destroy: the budget's measured steps.
+  const first = results[0];
+  deps.out('');
+  deps.out('Time budget of the core path (data/time-budget.json), with what this rehearsal measured:');
+  deps.out('');
+  for (const line of timingTable(loadTimeBudget(), { deploy: first?.deploy === 'passed' ? first.deployMs : undefined, destroy: first?.destroy === 'passed' ? first.destroyMs : undefined })) deps.out(line);
   return results.every(rehearsalPassed) ? EXIT.ok : EXIT.failed;
 }

@@ -18,7 +18,11 @@ export interface StackNeeds {
   readonly securityGroups: number;
   /** On-Demand Standard vCPUs of the fleet at its desired size. */
   readonly vcpusDesired: number;
-  /** ...and at its maximum size (what the quota must allow: scaling out is a lab step). */
+  /**
+   * ...and at its peak: the maximum size (scaling out is a lab step), or more while an instance
+   * refresh launches replacements beside the fleet (MaxHealthyPercentage above 100, a percentage
+   * of the desired capacity, which can be the maximum). What the quota must allow.
+   */
   readonly vcpusMax: number;
   readonly fargateTasks: number;
   readonly fargateVcpus: number;
@@ -40,7 +44,7 @@ export const NEED_LABELS: Record<NeedId, string> = {
   listenerRulesPerLoadBalancer: 'listener rules per load balancer',
   securityGroups: 'security groups',
   vcpusDesired: 'On-Demand Standard vCPUs at desired size',
-  vcpusMax: 'On-Demand Standard vCPUs at max size',
+  vcpusMax: 'On-Demand Standard vCPUs at the fleet\'s peak',
   fargateTasks: 'Fargate tasks',
   fargateVcpus: 'Fargate vCPUs',
   fargateVcpusDeploying: 'Fargate vCPUs during a deployment',
@@ -91,6 +95,17 @@ function literal(value: unknown, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
+/**
+ * The most instances a group runs at once: its maximum size, or during an instance refresh up to
+ * MaxHealthyPercentage of its desired capacity (which can be the maximum); without that
+ * preference an instance refresh launches no extra instances (its default is 100).
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html
+ */
+export function peakInstances(maxSize: number, updatePolicy: CfnResource['UpdatePolicy']): number {
+  const percent = literal(updatePolicy?.AutoScalingInstanceRefresh?.Preferences?.MaxHealthyPercentage, 100);
+  return Math.max(maxSize, Math.ceil((maxSize * percent) / 100));
+}
+
 type Found = { resource: CfnResource; node: StackNode };
 
 /** Counts one student stack's needs, nested module stacks included. */
@@ -108,7 +123,7 @@ export function needsOf(root: StackNode, quotas: Pick<QuotaTable, 'instanceVcpus
     const perInstance = vcpusPer(instanceTypes[0]);
     const min = literal(props.MinSize, 0);
     vcpusDesired += perInstance * literal(props.DesiredCapacity, min);
-    vcpusMax += perInstance * literal(props.MaxSize, min);
+    vcpusMax += perInstance * peakInstances(literal(props.MaxSize, min), resource.UpdatePolicy);
   }
 
   const taskCpu = new Map<string, number>();

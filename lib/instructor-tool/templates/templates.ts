@@ -12,6 +12,7 @@ export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
   readonly Metadata?: Record<string, any>;
+  readonly UpdatePolicy?: Record<string, any>;
 }
 
 /** One template in the stack tree: a root stack or a nested stack of it. */

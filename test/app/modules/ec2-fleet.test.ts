@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { HOST_RULE_PRIORITIES } from '../../../lib/app/host-names';
 import { FLEET_HEALTH_PATH, FLEET_REFRESH_MAX_HEALTHY_PERCENT, FLEET_REFRESH_MIN_HEALTHY_PERCENT, FLEET_REQUESTS_PER_TARGET_PER_MINUTE } from '../../../lib/app/modules/ec2-fleet';
 import { resourcesOfType, synthLab } from '../../support/synth';
+import { FLEET_DEFAULTS } from '../../../lib/settings/settings-table';
 
 describe('EC2 module: load-balanced Auto Scaling fleet', () => {
   // The default app with the guardrails on is checked once, in test/class-lab-stack.test.ts.
@@ -32,9 +33,9 @@ describe('EC2 module: load-balanced Auto Scaling fleet', () => {
 
   test('ASG uses ELB health checks with a grace period, in subnets without internet', () => {
     fleet.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: '2',
-      DesiredCapacity: '2',
-      MaxSize: '4',
+      MinSize: String(FLEET_DEFAULTS.min),
+      DesiredCapacity: String(FLEET_DEFAULTS.desired),
+      MaxSize: String(FLEET_DEFAULTS.max),
       HealthCheckType: 'ELB',
       HealthCheckGracePeriod: Match.anyValue(),
     });
@@ -155,12 +156,15 @@ describe('EC2 module updates: a new instance type or AMI replaces the running fl
     expect(otherFleet.Resources[launchTemplateId].Properties.LaunchTemplateData.InstanceType).toBe('t3.micro');
   });
 
-  test('an update replaces instances by an instance refresh that keeps the whole fleet in service and launches first', () => {
+  test('an update replaces instances by an instance refresh that keeps half the fleet in service and never grows past its size', () => {
     expect(group.UpdatePolicy.AutoScalingInstanceRefresh).toEqual({
       Strategy: 'Rolling',
       Preferences: { MinHealthyPercentage: FLEET_REFRESH_MIN_HEALTHY_PERCENT, MaxHealthyPercentage: FLEET_REFRESH_MAX_HEALTHY_PERCENT },
     });
-    expect(FLEET_REFRESH_MIN_HEALTHY_PERCENT).toBe(100);
+    // Never more instances than the group's size: the refresh needs no vCPU beyond the fleet's own.
+    expect(FLEET_REFRESH_MAX_HEALTHY_PERCENT).toBe(100);
+    // One of the default two instances answers throughout.
+    expect(FLEET_REFRESH_MIN_HEALTHY_PERCENT).toBe(50);
     // CloudFormation allows at most 100 points between the two.
     expect(FLEET_REFRESH_MAX_HEALTHY_PERCENT - FLEET_REFRESH_MIN_HEALTHY_PERCENT).toBeLessThanOrEqual(100);
   });

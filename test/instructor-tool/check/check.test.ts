@@ -77,7 +77,7 @@ describe('check, a student who did every step', () => {
     const doc = (await check(['ec2', 's3', '--json'])).json();
     expect(doc.results.find((r: any) => r.id === 'ec2.spread').detail).toMatch(new RegExp(`12 requests answered by 2 instances \\(${I1} x6, ${I2} x6\\)`));
     expect(doc.results.find((r: any) => r.id === 's3.share').detail).toBe('presigned link 200 (21 bytes), plain URL 403');
-    expect(doc.results.find((r: any) => r.id === 'ec2.replace').detail).toBe('i-0999aaaabbbbcccc0 replaced by i-0ddd3333eeee4444f');
+    expect(doc.results.find((r: any) => r.id === 'ec2.replace').detail).toBe('i-0999aaaabbbbcccc0 replaced by i-0aaa1111bbbb2222c');
   });
 });
 
@@ -92,7 +92,7 @@ describe('check, steps not done or done wrong', () => {
     expect(run.json().results.find((r: any) => r.id === 'ec2.targets').detail).toContain(`${I2} unhealthy (Health checks failed)`);
   });
 
-  test('EC2: a scale-out still starting, a replacement not yet launched, no scale-in after the scale-out', async () => {
+  test('EC2: a scale-out still starting, a replacement not yet launched, no scale-in yet', async () => {
     const state = finishedLab({ fleet: { desired: 3, instances: [{ id: I1 }, { id: I2 }], activities: [
       activity('Launching a new EC2 instance: i-0new', 'a monitor alarm TargetTracking-asg-AlarmHigh in state ALARM triggered policy CpuTarget changing the desired capacity from 2 to 3.', '2026-03-02T10:10:00Z', 'InProgress'),
       activity('Terminating EC2 instance: i-0old', 'an instance was taken out of service in response to an ELB system health check failure.', '2026-03-02T09:49:00Z'),

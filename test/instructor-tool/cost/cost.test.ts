@@ -91,7 +91,7 @@ describe('cost of the default ClassLabStack', () => {
   });
 
   test('reads an existing cloud assembly with --cdk-out, nested stacks included, and follows the settings', async () => {
-    const lab = synthLab({ modules: 'ec2', instanceType: 't3.micro', fleetDesired: '3' }, { guardrails: false });
+    const lab = synthLab({ modules: 'ec2', instanceType: 't3.micro', fleetDesired: '3', fleetMax: '4' }, { guardrails: false });
     const roots = readAssembly(lab.app.outdir);
     expect(roots.map((r) => [r.name, r.children.map((c) => c.module)])).toEqual([['ClassLabStack', ['ec2']]]);
     const run = await runCli(['cost', '--json', '--cdk-out', lab.app.outdir]);

@@ -69,9 +69,9 @@ describe('doctor: quotas minus usage, for the students who deploy here', () => {
     [16, 1, 'pass', '16 (applied), 4 in use, 12 free'],
     [12, 1, 'warn', '12 (applied), 4 in use, 8 free'],
     [10, 1, 'fail', '10 (applied), 4 in use, 6 free'],
-  ])('On-Demand vCPUs: quota %s, %s student, %s', async (quota, students, status, text) => {
+  ])('On-Demand vCPUs with a larger fleet (fleetMax=4, 8 vCPUs at its peak): quota %s, %s student, %s', async (quota, students, status, text) => {
     account({ 'L-1216C47A': quota }, { instances: [{ type: 't3.micro', cores: 1, threads: 2 }, { type: 't3.micro', cores: 1, threads: 2 }, { type: 'g5.xlarge', cores: 2, threads: 2 }] });
-    const run = await runCli(['doctor', '--json', '--students', String(students)]);
+    const run = await runCli(['doctor', '--json', '--students', String(students), '-c', 'fleetMax=4']);
     expect(check(run, 'vcpu-quota')).toMatchObject({ status });
     expect(check(run, 'vcpu-quota').detail).toContain(text);
     if (status === 'fail') expect(check(run, 'vcpu-quota').fix).toContain('--quota-code L-1216C47A --desired-value 12 --region us-east-1 (or lower -c fleetMax)');
@@ -88,9 +88,9 @@ describe('doctor: quotas minus usage, for the students who deploy here', () => {
     expect(check(run, 'roster')).toMatchObject({ status: 'pass', detail: `5 of 7 roster student(s) deploy in ${ACCOUNT} us-east-1: ana, ben, cleo, dan, eve` });
     expect(check(run, 'vcpu-quota')).toMatchObject({
       status: 'fail',
-      detail: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs) (L-1216C47A) 16 (applied), 0 in use, 16 free; the class here needs 5 student(s) x 8 = 40 On-Demand Standard vCPUs at max size',
+      detail: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs) (L-1216C47A) 16 (applied), 0 in use, 16 free; the class here needs 5 student(s) x 4 = 20 On-Demand Standard vCPUs at the fleet\'s peak',
     });
-    expect(check(run, 'vcpu-quota').fix).toContain('--desired-value 40');
+    expect(check(run, 'vcpu-quota').fix).toContain('--desired-value 20');
     expect(check(run, 'vpc-quota').status).toBe('fail');
     const text = await runCli(['doctor', '-c', `roster=${file}`]);
     expect(text.stderr.split('\n').pop()).toMatch(/check\(s\) failed: .*vpc-quota.*internet-gateway-quota.*vcpu-quota|check\(s\) failed: .*vcpu-quota/);

@@ -38,12 +38,12 @@ describe('doctor', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/PASS {2}credentials +arn:aws:iam::111122223333:user\/instructor \(account 111122223333\), long-lived credentials/);
     expect(run.stdout).toMatch(/PASS {2}cdk-bootstrap +CDKToolkit UPDATE_COMPLETE, bootstrap version \d+/);
-    expect(run.stdout).toContain('(L-1216C47A) 32 (applied), 0 in use, 32 free; the class here needs 1 student(s) x 8 = 8 On-Demand Standard vCPUs at max size');
+    expect(run.stdout).toContain('(L-1216C47A) 32 (applied), 0 in use, 32 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet\'s peak');
     expect(run.stdout).toContain('3 available: us-east-1a, us-east-1b, us-east-1c');
     expect(run.stdout.trimEnd().split('\n').pop()).toBe('Result: 0 failed, 0 warning(s), 14 passed. `npx cdk deploy ClassLabStack` should work.');
   });
 
-  test('a new account: not bootstrapped, no ECS service-linked role, low vCPU quota, one zone: each fails with its fix, exit 1', async () => {
+  test('a new account: not bootstrapped, no ECS service-linked role, one zone: each fails with its fix; its 5 vCPUs fit the default fleet; exit 1', async () => {
     healthyAccount();
     aws.ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', ''));
     aws.iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException', 'The role with name AWSServiceRoleForECS cannot be found.'));
@@ -53,10 +53,13 @@ describe('doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`fix: npx cdk bootstrap aws://${ACCOUNT}/us-east-1`);
     expect(run.stdout).toContain('fix: aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com');
-    expect(run.stdout).toContain('(L-1216C47A) 5 (applied), 0 in use, 5 free; the class here needs 1 student(s) x 8 = 8 On-Demand Standard vCPUs at max size');
-    expect(run.stdout).toContain('fix: aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 8 --region us-east-1 (or lower -c fleetMax)');
+    expect(run.stdout).toContain('(L-1216C47A) 5 (applied), 0 in use, 5 free; the class here needs 1 student(s) x 4 = 4 On-Demand Standard vCPUs at the fleet\'s peak');
+    expect(run.stdout).not.toContain('--quota-code L-1216C47A');
     expect(run.stdout).toContain('1 available zone(s) in us-east-1; the lab VPC spans 2');
-    expect(run.stderr.split('\n').pop()).toBe('class-lab-admin doctor: 4 check(s) failed: cdk-bootstrap, ecs-service-linked-role, availability-zones, vcpu-quota');
+    expect(run.stderr.split('\n').pop()).toBe('class-lab-admin doctor: 3 check(s) failed: cdk-bootstrap, ecs-service-linked-role, availability-zones');
+    // A larger fleet is a setting; doctor then names the increase it needs.
+    const larger = await runCli(['doctor', '-c', 'fleetMax=4'], { clock: new VirtualClock() });
+    expect(larger.stdout).toContain('fix: aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 8 --region us-east-1 (or lower -c fleetMax)');
   });
 
   test('a Learner Lab session is recognised and gets the matching advice; expiring credentials warn', async () => {
@@ -125,7 +128,7 @@ describe('doctor', () => {
     aws.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 16 } });
     const three = await runCli(['doctor', '--json', '--students', '3', '-c', 'fleetMax=4'], { clock: new VirtualClock() });
     expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota')).toMatchObject({ status: 'fail' });
-    expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 8 = 24 On-Demand Standard vCPUs at max size');
+    expect(three.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 8 = 24 On-Demand Standard vCPUs at the fleet\'s peak');
     const s3only = await runCli(['doctor', '--json', '-c', 'modules=s3'], { clock: new VirtualClock() });
     expect(statusOf(s3only)).toMatchObject({ 'ecs-service-linked-role': 'pass' });
     // Without the ec2 module nothing uses On-Demand vCPUs, so there is nothing to check.
@@ -165,7 +168,7 @@ describe('doctor', () => {
     healthyAccount();
     const run = await runCli(['doctor', '-c', 'fleetMax=12'], { clock: new VirtualClock() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('class-lab-admin: Invalid Class Lab settings: - fleetMax: got {"fleetMin":2,"fleetDesired":2,"fleetMax":12}');
+    expect(run.stderr).toContain('class-lab-admin: Invalid Class Lab settings: - fleetMax: got {"fleetMin":1,"fleetDesired":2,"fleetMax":12}');
     expect(run.stderr).toContain('Usage: class-lab-admin doctor');
   });
 });
@@ -177,7 +180,7 @@ describe('doctor with the settings of npm run setup', () => {
     healthyAccount();
     aws.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 16 } });
     const fromFile = await runCli(['doctor', '--json', '--students', '3'], { clock: new VirtualClock(), projectDir: project.dir });
-    expect(fromFile.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 8 = 24 On-Demand Standard vCPUs at max size');
+    expect(fromFile.json().checks.find((c: any) => c.id === 'vcpu-quota').detail).toContain('3 student(s) x 8 = 24 On-Demand Standard vCPUs at the fleet\'s peak');
     // modules=ec2 from the file: no ECS, so no service-linked role to look for.
     expect(aws.iam.commandCalls(GetRoleCommand)).toHaveLength(0);
     const overridden = await runCli(['doctor', '--json', '--students', '3', '-c', 'fleetMax=2'], { clock: new VirtualClock(), projectDir: project.dir });

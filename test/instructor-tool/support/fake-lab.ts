@@ -29,6 +29,7 @@ import { PLACEHOLDER_SERVER } from '../../../lib/app/modules/ecs';
 import { NODE_BASE_IMAGE, SAMPLE_APP_DIR } from '../../../lib/app/sample-app';
 import { HttpProbe } from '../../../lib/instructor-tool/checkpoints/http';
 import { evaluate, FAKE_ACCOUNT } from '../../support/cfn-values';
+import { defaultLabActivities, INSTANCES, SampleActivity } from '../../support/aws-samples';
 import { fakeTaskMetadata, RunningServer, startNodeServer } from '../../support/node-server';
 import { SynthesizedLab } from '../../support/synth';
 import { accountOfClient, aws as baseAws } from './aws-mocks';
@@ -108,18 +109,27 @@ export function activity(description: string, cause: string, at: string, status 
   return { ActivityId: `${description}-${at}`, AutoScalingGroupName: 'asg', Description: description, Cause: `At ${at} ${cause}`, StartTime: new Date(at), StatusCode: status as any, Progress: 100 };
 }
 
+/** The default lab's scaling history from test/support/aws-samples.ts, renamed onto this fake's instances. */
+export function realisticActivities(samples: SampleActivity[] = defaultLabActivities()): Activity[] {
+  const ids: Record<string, string> = {
+    [INSTANCES.first]: 'i-0999aaaabbbbcccc0', [INSTANCES.second]: 'i-0ccc5555dddd6666e',
+    [INSTANCES.replacement]: 'i-0aaa1111bbbb2222c', [INSTANCES.scaledOut]: 'i-0ddd3333eeee4444f',
+  };
+  const rename = (text: string) => text.replace(/i-[0-9a-f]{17}/g, (id) => ids[id] ?? id);
+  return samples.map((a) => ({
+    ...a, Description: rename(a.Description), Cause: rename(a.Cause), StatusCode: a.StatusCode as any,
+    StartTime: new Date(a.StartTime), EndTime: a.EndTime ? new Date(a.EndTime) : undefined,
+  }));
+}
+
 /** A student who did every step of every guide. */
 export function finishedLab(overrides: Partial<LabState> = {}): LabState {
   return {
     fleet: {
       desired: 2,
       instances: [{ id: 'i-0aaa1111bbbb2222c' }, { id: 'i-0ddd3333eeee4444f' }],
-      activities: [
-        activity('Terminating EC2 instance: i-0ccc5555dddd6666e', 'a user request update of AutoScalingGroup constraints to min: 2, max: 4, desired: 4 changing the desired capacity from 4 to 2.', '2026-03-02T10:40:00Z'),
-        activity('Launching a new EC2 instance: i-0fff7777aaaa8888b', 'a monitor alarm TargetTracking-asg-AlarmHigh-1 in state ALARM triggered policy CpuTarget changing the desired capacity from 2 to 3.', '2026-03-02T10:10:00Z'),
-        activity('Launching a new EC2 instance: i-0ddd3333eeee4444f', 'an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 1 to 2.', '2026-03-02T09:50:00Z'),
-        activity('Terminating EC2 instance: i-0999aaaabbbbcccc0', 'an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.', '2026-03-02T09:49:00Z'),
-      ],
+      // AWS's own shapes (generated alarm and policy names, Cause sentences, newest first), with this fake's ids.
+      activities: realisticActivities(),
     },
     s3: { versions: 3, deleteMarkers: 1 },
     records: { web: true, app: true },
