@@ -362,14 +362,16 @@ describe('lab guides in a real classroom', () => {
     const profile = profiles.find((p) => (kind === 'solo' ? Object.keys(p.settings).length === 0 : kind === 'student id' ? 'student' in p.settings : p.settings.sandbox === 'learner-lab'))!;
     expect(profile).toBeDefined();
     const lab = synthLab({ ...outputContext, ...profile.settings }, { guardrails: false });
-    // `npx cdk deploy ClassLabStack` selects by construct id; cdk-outputs.json is keyed by stack name.
+    // `npx cdk deploy ClassLabStack` selects by the artifact's hierarchical id (its displayName in
+    // the manifest); cdk-outputs.json is keyed by stack name.
     expect(lab.stacks).toHaveLength(1);
     expect(lab.stack.stackName).toBe(profile.stackName);
+    const cliName = lab.app.synth().getStackArtifact(lab.stack.artifactId).hierarchicalId;
     const problems: string[] = [];
     const profileOutputs = new Set(Object.keys(lab.root.toJSON().Outputs ?? {}));
     for (const g of STUDENT_GUIDES) {
       for (const { name, line } of cdkStackSelectors(g)) {
-        if (name !== lab.stack.node.id) problems.push(`${g.file}:${line} cdk selects ${name}, the ${kind} app has ${lab.stack.node.id}`);
+        if (name !== cliName) problems.push(`${g.file}:${line} cdk selects ${name}, the ${kind} app has ${cliName}`);
       }
       for (const { name, line } of outputsRead(g)) {
         if (!profileOutputs.has(name)) problems.push(`${g.file}:${line} reads output ${name}, which the ${kind} stack does not have`);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, AppProps, Environment } from 'aws-cdk-lib';
 import { ClassLabStack } from './class-lab-stack';
+import { synthesizerNamed } from './cli-name';
 import { ConfigError, LabConfig, loadLabConfig, privateZoneNameFor } from '../settings/lab-config';
 import { EffectiveSettings, effectiveSettings, readCdkJsonContext, readSettingsFile } from '../settings/sources';
 import { addGuardrails, guardrailFindings } from '../guardrails/guardrails';
@@ -43,7 +44,10 @@ export interface ClassLabApp {
 
 /** What one ClassLabStack of the app gets: its ids, its student's settings, where it goes. */
 interface StackPlan {
+  /** The construct id: the stack name, so a student's stack is the same template wherever it is defined. */
   readonly id: string;
+  /** What the CDK CLI selects the stack by: ClassLabStack, or ClassLabStack-<id> in a roster. */
+  readonly cliName: string;
   readonly stackName: string;
   readonly config: LabConfig;
   readonly env: Environment;
@@ -77,7 +81,7 @@ export function buildClassLabApp(props: AppProps = {}, options: BuildOptions = {
     stackName: plan.stackName,
     env: plan.env,
     // Learner Lab: CloudFormation acts as the lab role without `-r` (lib/class-operations/learner-lab.ts).
-    synthesizer: config.sandbox === 'learner-lab' ? new LabRoleStackSynthesizer(config.labRoleName!) : undefined,
+    synthesizer: synthesizerNamed(plan.id, plan.cliName, config.sandbox === 'learner-lab' ? new LabRoleStackSynthesizer(config.labRoleName!) : undefined),
   }));
 
   if (options.guardrails ?? true) addGuardrails(app);
@@ -94,13 +98,19 @@ export function buildClassLabApp(props: AppProps = {}, options: BuildOptions = {
   };
 }
 
-/** One plan per student: the solo/student stack, or ClassLabStack-<id> for each roster entry. */
+/**
+ * One plan per student: the solo/student stack, or ClassLabStack-<id> for each roster entry. The
+ * construct id is always the stack name: CDK derives names inside the templates from the
+ * construct path, and `student=ana`'s stack must be the template the roster deployed for ana
+ * (lib/app/cli-name.ts); the CLI still knows a student's own stack as ClassLabStack.
+ */
 function planStacks(config: LabConfig): StackPlan[] {
   const students = config.roster
-    ? config.roster.students.map((s) => ({ student: s.id, id: stackNameFor(s.id), account: s.account, region: s.region }))
-    : [{ student: config.student, id: STACK_ID, account: undefined, region: undefined }];
-  return students.map(({ student, id, account, region }) => ({
-    id,
+    ? config.roster.students.map((s) => ({ student: s.id, cliName: stackNameFor(s.id), account: s.account, region: s.region }))
+    : [{ student: config.student, cliName: STACK_ID, account: undefined, region: undefined }];
+  return students.map(({ student, cliName, account, region }) => ({
+    id: stackNameFor(student),
+    cliName,
     stackName: stackNameFor(student),
     config: config.roster ? { ...config, student, zone: { name: privateZoneNameFor(student) } } : { ...config, student },
     // Only the roster's own account and region: never the CLI's, so the template does not depend on who synthesizes.
@@ -143,14 +153,7 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
     // Under the CLI a finding does not make synth throw (lib/guardrails/guardrails.ts guardrailFindings).
     const findings = guardrailFindings(staging);
     if (findings.length > 0) throw new Error(`Validation failed with the following errors:\n${findings.map((f) => `  ${f}`).join('\n')}`);
-    fs.mkdirSync(options.outdir, { recursive: true });
-    // The new assembly replaces the old one (templates of modules no longer chosen go too); the
-    // CLI's lock files stay.
-    const fresh = new Set(fs.readdirSync(staging));
-    for (const entry of fs.readdirSync(options.outdir)) {
-      if (!fresh.has(entry) && !entry.endsWith('.lock')) fs.rmSync(path.join(options.outdir, entry), { recursive: true, force: true });
-    }
-    fs.cpSync(staging, options.outdir, { recursive: true, force: true });
+    replaceAssembly(staging, options.outdir);
     return 0;
   } catch (caught) {
     if (caught instanceof ConfigError) {
@@ -165,6 +168,19 @@ export function synthesizeClassLab(options: SynthesizeOptions): number {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves a complete cloud assembly from `staging` into `outdir`: the new assembly replaces the old
+ * one (templates of modules or students no longer chosen go too); the CLI's lock files stay.
+ */
+export function replaceAssembly(staging: string, outdir: string): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  const fresh = new Set(fs.readdirSync(staging));
+  for (const entry of fs.readdirSync(outdir)) {
+    if (!fresh.has(entry) && !entry.endsWith('.lock')) fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
+  }
+  fs.cpSync(staging, outdir, { recursive: true, force: true });
 }
 
 /**

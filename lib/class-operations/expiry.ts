@@ -37,6 +37,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../guardrails/guardrails';
 import { EXPIRY_MAX_HOURS, EXPIRY_OFF } from '../settings/settings-table';
+import { ownedLogGroup } from './owned-log-groups';
 
 /** Hours between the first DeleteStack and the second attempt. */
 export const SECOND_ATTEMPT_AFTER_HOURS = 2;
@@ -141,6 +142,7 @@ export class LabExpiry extends Construct {
       code: lambda.Code.fromInline(EXPIRY_CLOCK_CODE),
       timeout: Duration.seconds(30),
       memorySize: 128,
+      logGroup: ownedLogGroup(this, 'ClockFunctionLogs'),
     });
     acknowledge(clockFunction, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AWSLambdaBasicExecutionRole only lets the clock write its own logs; it calls no other AWS API.');
     acknowledge(clockFunction, 'cdk-validator-cfnguard::lambda_inside_vpc_check', 'The clock only answers CloudFormation\'s response URL on the internet; inside the lab VPC it would need a NAT gateway that costs more than the lab.');

@@ -1,16 +1,35 @@
 import { Aspects, CfnResource, IAspect, RemovalPolicy, Stack, Tokenization } from 'aws-cdk-lib';
 import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { IConstruct } from 'constructs';
+import { CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../guardrails/guardrails';
 
 const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
 /** Child id of the owned log group, next to the function's CloudFormation resource. */
 export const OWNED_LOG_GROUP_ID = 'OwnedLogGroup';
+/** Child id of the log group `lambda.Function` adds itself under `@aws-cdk/aws-lambda:useCdkManagedLogGroup`. */
+const CDK_MANAGED_LOG_GROUP_ID = 'LogGroup';
+/** How long the kit keeps its functions' logs. */
+export const OWNED_LOG_RETENTION = RetentionDays.ONE_WEEK;
 
 /**
- * Gives every Lambda function in the stack (and its nested stacks) a log group the stack
- * owns and deletes, CDK's own custom-resource providers included.
+ * A log group for one function that the stack owns and deletes, named by CloudFormation: pass it
+ * as `logGroup` to a `lambda.Function` the kit defines (the expiry clock).
+ */
+export function ownedLogGroup(scope: Construct, id: string): LogGroup {
+  const logGroup = new LogGroup(scope, id, { retention: OWNED_LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
+  acknowledgeOwned(logGroup);
+  return logGroup;
+}
+
+function acknowledgeOwned(logGroup: LogGroup): void {
+  acknowledge(logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check', 'Logs of a lab stack\'s own functions (such as CDK\'s bucket auto-delete handler) matter only during the class; a week keeps them cheap and the stack deletes them.');
+  acknowledge(logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', 'CloudWatch Logs encrypts at rest by default; a customer-managed KMS key would cost $1/month per student for a few handler log lines.');
+}
+
+/**
+ * Gives every Lambda function in the stack (and its nested stacks) exactly one log group, which
+ * the stack owns and deletes, CDK's own custom-resource providers included.
  *
  * Why: by default Lambda writes to `/aws/lambda/<function>`, a log group it creates on the
  * first invoke and that no stack owns, so it outlives `cdk destroy` (the S3 auto-delete
@@ -18,6 +37,13 @@ export const OWNED_LOG_GROUP_ID = 'OwnedLogGroup';
  * group of our choosing instead:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-loggingconfig.html
  * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+ *
+ * cdk.json's `@aws-cdk/aws-lambda:useCdkManagedLogGroup` makes every `lambda.Function` built
+ * without `logGroup` add a log group of its own, named `/aws/lambda/<function>`, retained on
+ * delete and kept two years (aws-cdk-lib's FEATURE_FLAGS.md; `logs.LogGroup`'s defaults). That
+ * one is adopted, not doubled: it is deleted with the stack, kept a week, named by
+ * CloudFormation and made the function's `LoggingConfig.LogGroup`, so `Function.logGroup` still
+ * names where the logs go.
  *
  * Delete order: the function references the log group (Ref), and a custom resource
  * references the function (ServiceToken), so CloudFormation deletes the custom resource
@@ -33,37 +59,28 @@ export class OwnedLogGroups implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    // Parents are visited before their children: the flag's log group goes before the function's resource gets its own.
-    if (node instanceof LambdaFunction) dropFlagLogGroup(node);
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== LAMBDA_FUNCTION) return;
     if (node instanceof CfnFunction && hasLogGroup(node.loggingConfig)) return;
     const scope = node.node.scope;
     if (!scope || scope.node.tryFindChild(`${node.node.id}${OWNED_LOG_GROUP_ID}`)) return;
-    const logGroup = new LogGroup(scope, `${node.node.id}${OWNED_LOG_GROUP_ID}`, {
-      retention: RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup = adoptCdkManagedLogGroup(scope) ?? ownedLogGroup(scope, `${node.node.id}${OWNED_LOG_GROUP_ID}`);
     node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
     node.addPropertyOverride('LoggingConfig.LogFormat', 'Text');
-    acknowledge(logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check', 'Logs of a lab stack\'s own functions (such as CDK\'s bucket auto-delete handler) matter only during the class; a week keeps them cheap and the stack deletes them.');
-    acknowledge(logGroup, 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', 'CloudWatch Logs encrypts at rest by default; a customer-managed KMS key would cost $1/month per student for a few handler log lines.');
   }
 }
 
-/** Child id of the log group `@aws-cdk/aws-lambda:useCdkManagedLogGroup` adds to every Function. */
-const FLAG_LOG_GROUP_ID = 'LogGroup';
-
-/**
- * Removes the log group cdk.json's `@aws-cdk/aws-lambda:useCdkManagedLogGroup` adds to every L2
- * Function: `/aws/lambda/<function>`, retained on delete with 731 days of retention, and unused once
- * the function logs to the owned group. It names the function (a Ref), so CloudFormation would
- * delete it before the function, while a custom resource's delete can still invoke it and Lambda
- * recreate `/aws/lambda/<function>` outside the stack: one owned, deleted group per function, the
- * one the function references, is the only order that leaves nothing. Nothing references the
- * flag's group (CDK adds no dependency on it), so removing it changes nothing else.
- */
-function dropFlagLogGroup(fn: LambdaFunction): void {
-  if (fn.node.tryFindChild(FLAG_LOG_GROUP_ID) instanceof LogGroup) fn.node.tryRemoveChild(FLAG_LOG_GROUP_ID);
+/** The log group the feature flag gave a `lambda.Function`, made owned and deleted; undefined when there is none. */
+function adoptCdkManagedLogGroup(scope: IConstruct): LogGroup | undefined {
+  if (!(scope instanceof LambdaFunction)) return undefined;
+  const logGroup = scope.node.tryFindChild(CDK_MANAGED_LOG_GROUP_ID);
+  if (!(logGroup instanceof LogGroup)) return undefined;
+  const resource = logGroup.node.defaultChild as CfnLogGroup;
+  // `/aws/lambda/<function>` refers to the function, which is about to refer to the log group.
+  resource.logGroupName = undefined;
+  resource.retentionInDays = OWNED_LOG_RETENTION;
+  logGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
+  acknowledgeOwned(logGroup);
+  return logGroup;
 }
 
 /** A function that already names its log group (or whose logging config is a token) is left alone. */

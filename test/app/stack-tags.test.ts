@@ -19,7 +19,7 @@ test('cdk.json turns explicit stack tags on (the reason the stack needs tags of 
 
 test('the CLI manifest gives the student stack the kit tags and the student', () => {
   const stacks = cliAssembly('student').stacks();
-  expect(stacks.map((s) => s.properties.stackName)).toEqual(['ClassLabStack-ana']);
+  expect(stacks.map(stackName)).toEqual(['ClassLabStack-ana']);
   expect(stacks[0].properties.tags).toEqual({ ...KIT_TAGS, student: 'ana' });
 });
 

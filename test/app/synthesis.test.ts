@@ -60,7 +60,7 @@ describe('one template, whoever synthesizes', () => {
     expect([...first.keys()].filter((f) => f.endsWith('.template.json')).length).toBe(6);
     expect([...second.keys()]).toEqual([...first.keys()]);
     for (const [file, text] of first) expect({ file, same: second.get(file) === text }).toEqual({ file, same: true });
-    const root = JSON.parse(first.get('ClassLabStack.template.json')!);
+    const root = JSON.parse(first.get('ClassLabStack-ana.template.json')!);
     expect(root.Outputs.ExpiresAt.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ExpiryClock/), 'ExpiresAt'] });
     expect(fs.existsSync(path.join(project.dir, 'cdk.context.json'))).toBe(false);
   });

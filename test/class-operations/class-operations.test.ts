@@ -44,8 +44,8 @@ describe('several students in one account', () => {
   const ana = synthLab({ student: 'ana', expiresAfterHours: '4' }, { guardrails: false });
   const ben = synthLab({ student: 'ben', expiresAfterHours: '4' }, { guardrails: false });
 
-  test('each gets a stack of their own: the same construct id to type, a different stack name', () => {
-    expect([solo, ana, ben].map((l) => l.stack.node.id)).toEqual(['ClassLabStack', 'ClassLabStack', 'ClassLabStack']);
+  test('each gets a stack of their own: the same name to type (what the CLI selects the stack by), a different stack name', () => {
+    expect([solo, ana, ben].map((l) => l.app.synth().getStackArtifact(l.stack.artifactId).hierarchicalId)).toEqual(['ClassLabStack', 'ClassLabStack', 'ClassLabStack']);
     expect([solo, ana, ben].map((l) => l.stack.stackName)).toEqual(['ClassLabStack', 'ClassLabStack-ana', 'ClassLabStack-ben']);
   });
 

@@ -1,3 +1,7 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { OwnedLogGroups } from '../../lib/class-operations/owned-log-groups';
 import { synthLab } from '../support/synth';
 
 /**
@@ -75,5 +79,25 @@ describe.each(Object.entries(VARIANTS))('owned log groups: %s', (_name, context)
       expect(dependsOn(resources, id, logGroupId)).toBe(true);
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('a lambda.Function given a log group by @aws-cdk/aws-lambda:useCdkManagedLogGroup', () => {
+  // As CDK's own singleton functions (custom-resource providers) are built: no logGroup prop.
+  const app = new App({ context: { '@aws-cdk/aws-lambda:useCdkManagedLogGroup': true } });
+  const stack = new Stack(app, 'Flagged');
+  OwnedLogGroups.applyTo(stack);
+  const fn = new lambda.Function(stack, 'Handler', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') });
+  const template = Template.fromStack(stack).toJSON();
+  const logGroups = Object.entries<Resource>(template.Resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
+
+  test('keeps that one log group, owned and deleted, as the one the function writes to', () => {
+    expect(logGroups).toHaveLength(1);
+    const [id, logGroup] = logGroups[0];
+    expect({ deletion: logGroup.DeletionPolicy, retention: logGroup.Properties?.RetentionInDays, name: logGroup.Properties?.LogGroupName })
+      .toEqual({ deletion: 'Delete', retention: 7, name: undefined });
+    const fnId = stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+    expect(template.Resources[fnId].Properties.LoggingConfig.LogGroup).toEqual({ Ref: id });
+    expect(stack.resolve(fn.logGroup.logGroupName)).toEqual({ Ref: id });
   });
 });

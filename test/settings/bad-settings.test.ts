@@ -187,8 +187,8 @@ describe('a guardrail finding after the settings passed', () => {
   test('a good synth moves the whole assembly into the output folder', () => {
     const arranged = arrange({ name: 'good', source: 'file', settings: { modules: 's3', student: 'ana' }, expected: /x/ });
     expect(synthesizeClassLab({ projectDir: arranged.project.dir, outdir: arranged.project.outdir, guardrails: false })).toBe(0);
-    expect(fs.readdirSync(arranged.project.outdir)).toEqual(expect.arrayContaining(['manifest.json', 'ClassLabStack.template.json']));
-    expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(arranged.project.outdir, 'ClassLabStack.template.json'), 'utf8')))).toContain('"Value":"ana"');
+    expect(fs.readdirSync(arranged.project.outdir)).toEqual(expect.arrayContaining(['manifest.json', 'ClassLabStack-ana.template.json']));
+    expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(arranged.project.outdir, 'ClassLabStack-ana.template.json'), 'utf8')))).toContain('"Value":"ana"');
     expect(fs.existsSync(path.join(arranged.project.dir, 'cdk.context.json'))).toBe(false);
     // The next good synth replaces the assembly: no template of a module no longer chosen stays.
     arranged.project.write(SETTINGS_FILE, JSON.stringify({ modules: 'ec2', student: 'ana', instanceType: 't3.nano' }));

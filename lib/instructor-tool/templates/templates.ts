@@ -104,7 +104,7 @@ export function readAssembly(dir: string): StackNode[] {
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (artifact.type !== 'aws:cloudformation:stack') continue;
     const file = path.join(dir, artifact.properties.templateFile);
-    roots.push(buildNode(dir, artifact.properties.stackName ?? artifact.displayName ?? id, SHARED_MODULE, readJson(file), assets, 0));
+    roots.push(buildNode(dir, artifact.properties.stackName ?? id, SHARED_MODULE, readJson(file), assets, 0));
   }
   return roots;
 }
