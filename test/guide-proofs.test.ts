@@ -132,3 +132,57 @@ describe('EC2 guide samples print what their commands print', () => {
     expect(run(linesWith(blocks[0], 'describe-security-groups'), { LB_SG: 'sg-0a1b2c3d4e5f60718' })).toBe(`${ec2.blocks[i + 1].code}\n`);
   });
 });
+
+/**
+ * The remaining proofs of the exercise, on responses in AWS's shapes: S3 version ids are
+ * opaque strings of up to 1024 bytes (32 characters here, as AWS shows them)
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html ; Route 53 lists
+ * record names fully qualified, with the trailing dot, and an alias record with its AliasTarget
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListResourceRecordSets.html ; ECR
+ * describes an image by its manifest media type and scan status
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html
+ */
+describe('exercise proofs of parts 4, 5 and 7 on what AWS answers', () => {
+  const proofLine = (marker: string) => linesWith(blockWith(guide('exercise.md'), marker).code, marker);
+
+  test('part 4 lists both versions of hello.txt, the latest first, as the pass line asks', () => {
+    aws.respond('s3api', 'list-object-versions', {
+      Versions: [
+        { ETag: '"6805f2cfc46c0f04559748bb039d69ae"', Size: 12, StorageClass: 'STANDARD', Key: 'hello.txt', VersionId: 'Rb_l2T8UHDkFEwCgJjhlgPOZC0qJ.vpD', IsLatest: true, LastModified: '2026-03-05T10:31:02+00:00' },
+        { ETag: '"5eb63bbbe01eeed093cb22bb8f5acdc3"', Size: 11, StorageClass: 'STANDARD', Key: 'hello.txt', VersionId: 'sgeJ4T0VhGr3pTD7OoQrZKBc2Hhm4zYU', IsLatest: false, LastModified: '2026-03-05T10:29:40+00:00' },
+      ],
+      Name: 'classlabstack-s3nestedstacks3nestedstackresource-bucket83908e77-1a2b3c4d5e6f', Prefix: 'hello.txt', MaxKeys: 1000, IsTruncated: false,
+    });
+    const out = run(proofLine('list-object-versions'), { BUCKET: 'classlabstack-bucket' });
+    // The bucket is versioned from its first object on, so both versions have an id (none is "null").
+    expect(lines(out)).toEqual(['Rb_l2T8UHDkFEwCgJjhlgPOZC0qJ.vpD\tTrue', 'sgeJ4T0VhGr3pTD7OoQrZKBc2Hhm4zYU\tFalse']);
+  });
+
+  test('part 5 prints the two record names, fully qualified as Route 53 lists them', () => {
+    aws.respond('route53', 'list-resource-record-sets', {
+      ResourceRecordSets: [
+        { Name: 'lab.class.internal.', Type: 'NS', TTL: 172800, ResourceRecords: [{ Value: 'ns-1536.awsdns-00.co.uk.' }] },
+        { Name: 'lab.class.internal.', Type: 'SOA', TTL: 900, ResourceRecords: [{ Value: 'ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' }] },
+        { Name: 'app.lab.class.internal.', Type: 'A', AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: 'dualstack.classl-loadb-1a2b3c4d5e6f-1234567890.us-east-1.elb.amazonaws.com.', EvaluateTargetHealth: false } },
+        { Name: 'web.lab.class.internal.', Type: 'A', AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: 'dualstack.classl-loadb-1a2b3c4d5e6f-1234567890.us-east-1.elb.amazonaws.com.', EvaluateTargetHealth: false } },
+      ],
+      IsTruncated: false, MaxItems: '300',
+    });
+    const out = run(proofLine('list-resource-record-sets').replace('"$(lab_output HostedZoneId)"', 'Z0123456789ABCDEFGHIJ'));
+    expect(lines(out)).toEqual(['app.lab.class.internal.\tweb.lab.class.internal.']);
+  });
+
+  test('part 7 shows v3, a single image manifest (not an index) and a complete scan', () => {
+    aws.respond('ecr', 'describe-images', {
+      imageDetails: [{
+        registryId: '123456789012', repositoryName: 'classlabstack-ecrrepository-1a2b3c4d5e6f', imageDigest: 'sha256:4a0f1b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a',
+        imageTags: ['v3'], imageSizeInBytes: 52611234, imagePushedAt: '2026-03-05T11:02:13+00:00',
+        imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json', artifactMediaType: 'application/vnd.oci.image.config.v1+json',
+      }],
+    });
+    const out = run(proofLine('describe-images'), { REPO: '123456789012.dkr.ecr.us-east-1.amazonaws.com/classlabstack-ecrrepository-1a2b3c4d5e6f' });
+    expect(lines(out)).toEqual(['v3\tapplication/vnd.oci.image.manifest.v1+json\tCOMPLETE']);
+    expect(aws.calls()[0]).toEqual(expect.arrayContaining(['--repository-name', 'classlabstack-ecrrepository-1a2b3c4d5e6f']));
+  });
+});
