@@ -183,15 +183,18 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     ecr.destroy();
   }
 
-  describe('default ClassLabStack, one student per account', () => {
+  // Without expiry: with it (the default since issue 23), moto leaves the expiry clock's function,
+  // role and log group after the stack's DELETE_COMPLETE, the open gap the roster and Learner Lab
+  // cases below still show (docs/emulator-gaps.md).
+  describe('ClassLabStack (expiresAfterHours=off), one student per account', () => {
     freshAccount();
     const project = newProject();
     let app = '';
     let resolve: Record<string, string> = {};
     const outputsFile = path.join(project.dir, 'cdk-outputs.json');
 
-    test('the default variant, as the real CLI synthesized it for this run', () => {
-      app = cliAssembly('default').project.outdir;
+    test('the expiry-off variant, as the real CLI synthesized it for this run', () => {
+      app = cliAssembly('expiry-off').project.outdir;
     }, 240_000);
 
     test('npx cdk bootstrap', () => {

@@ -26,6 +26,7 @@ export const VARIANTS = {
   'learner-lab': { settings: { sandbox: 'learner-lab', expiresAfterHours: '4' } },
   'image-tag': { settings: { imageTag: 'v2' } },
   expiry: { settings: { expiresAfterHours: '4' } },
+  'expiry-off': { settings: { expiresAfterHours: 'off' } },
   'public-zone': { settings: { publicZoneId: '/hostedzone/Z0123456789ABCDEFGHIJ', zoneName: 'example.com' } },
   'module-ec2': { settings: { modules: 'ec2' } },
   'module-s3': { settings: { modules: 's3' } },
