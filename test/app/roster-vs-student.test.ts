@@ -2,46 +2,22 @@
  * A roster stack and the same student's own stack are one template: an instructor deploys the
  * roster, the student runs `npm run setup -- student=ana` and `npx cdk deploy ClassLabStack`,
  * and the instructor guide promises that changes nothing. Compared as the real CDK CLI writes
- * them (cdk.json's feature flags in force), root and nested templates, asset hashes normalized
- * and nothing else; the student's stack is still the one `ClassLabStack` selects. The roster is
- * the suite's roster variant (test/support/variants.ts); the student's stack is one CLI synth here.
+ * them (the suite's roster and student variants, test/support/variants.ts, with the same other
+ * settings), root and nested templates, asset hashes normalized and nothing else; the student's
+ * stack is still the one `ClassLabStack` selects (the CLI's `cdk ls` on that assembly).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cdkSynth } from '../support/cdk-cli';
-import { cliAssembly } from '../support/cli-synth';
-import { scratchProject } from '../support/project';
+import { cdkCli } from '../support/cdk-cli';
+import { CliAssembly, cliAssembly } from '../support/cli-synth';
 import { normalizeTemplate } from '../support/synth';
 import { ROSTER_FILE, VARIANTS } from '../support/variants';
 
-interface StackArtifact {
-  readonly type: string;
-  readonly displayName?: string;
-  readonly properties: { readonly templateFile: string; readonly stackName?: string; readonly tags?: Record<string, string> };
-}
-
-interface Synthesized {
-  readonly outdir: string;
-  readonly artifacts: Record<string, StackArtifact>;
-}
-
-function stackArtifacts(manifest: { artifacts: Record<string, unknown> }): Record<string, StackArtifact> {
-  return Object.fromEntries(Object.entries(manifest.artifacts as Record<string, StackArtifact>).filter(([, a]) => a.type === 'aws:cloudformation:stack'));
-}
-
-function synthesize(args: string[]): Synthesized {
-  const project = scratchProject();
-  const result = cdkSynth(project.dir, ['-o', project.outdir, ...args]);
-  if (result.status !== 0) throw new Error(`cdk synth ${args.join(' ')} failed:\n${result.stderr}`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(project.outdir, 'manifest.json'), 'utf8'));
-  return { outdir: project.outdir, artifacts: stackArtifacts(manifest) };
-}
-
 /** The stack called stackName: its root template and its nested ones (by the root's asset paths), asset hashes normalized. */
-function templatesOf(synthesized: Synthesized, stackName: string): Map<string, unknown> {
-  const [artifact] = Object.entries(synthesized.artifacts).filter(([id, a]) => (a.properties.stackName ?? id) === stackName).map(([, a]) => a);
-  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(synthesized.outdir, file), 'utf8'));
-  const root = read(artifact.properties.templateFile);
+function templatesOf(assembly: CliAssembly, stackName: string): Map<string, unknown> {
+  const stack = assembly.stacks().find((s) => s.stackName === stackName)!;
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(assembly.project.outdir, file), 'utf8'));
+  const root = read(stack.properties.templateFile);
   const templates = new Map<string, unknown>([['root', normalizeTemplate(root)]]);
   for (const resource of Object.values<any>(root.Resources)) {
     if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
@@ -51,17 +27,15 @@ function templatesOf(synthesized: Synthesized, stackName: string): Map<string, u
   return templates;
 }
 
-let roster: Synthesized;
-let student: Synthesized;
-beforeAll(() => {
-  // The suite's roster variant (its ana has no account or Region), from the shared CLI synth.
-  const rosterVariant = cliAssembly('roster');
-  expect(VARIANTS.roster.settings).toEqual({ roster: 'roster.json', expiresAfterHours: '4' });
+const roster = cliAssembly('roster');
+const student = cliAssembly('student');
+
+test('the two variants differ only in roster against student (the comparison compares like with like)', () => {
+  const { roster: _roster, ...rosterRest } = VARIANTS.roster.settings;
+  const { student: name, ...studentRest } = VARIANTS.student.settings;
+  expect({ name, rest: studentRest }).toEqual({ name: 'ana', rest: rosterRest });
   expect(ROSTER_FILE.students).toContain('ana');
-  roster = { outdir: rosterVariant.project.outdir, artifacts: stackArtifacts(rosterVariant.manifest) };
-  // As the student types it, with the instructor's other settings: the stack selected by its CLI name, ClassLabStack.
-  student = synthesize(['ClassLabStack', '-c', 'student=ana', '-c', 'expiresAfterHours=4']);
-}, 400_000);
+});
 
 test("the student's own stack is the roster's stack for that student: the same root and nested templates", () => {
   const fromRoster = templatesOf(roster, 'ClassLabStack-ana');
@@ -72,11 +46,18 @@ test("the student's own stack is the roster's stack for that student: the same r
 });
 
 test('the deploy sends the same stack name and tags; only the name the CLI selects the stack by differs', () => {
-  const fromRoster = roster.artifacts['ClassLabStack-ana'];
-  const [[studentId, own]] = Object.entries(student.artifacts);
-  expect({ id: studentId, properties: own.properties }).toEqual({ id: 'ClassLabStack-ana', properties: fromRoster.properties });
+  const fromRoster = roster.manifest.artifacts['ClassLabStack-ana'];
+  const [own] = student.stacks();
+  expect({ id: own.id, properties: own.properties }).toEqual({ id: 'ClassLabStack-ana', properties: fromRoster.properties });
   expect(own.properties.tags).toEqual(expect.objectContaining({ student: 'ana' }));
-  expect({ student: own.displayName, roster: fromRoster.displayName }).toEqual({ student: 'ClassLabStack', roster: 'ClassLabStack-ana' });
+  const ownArtifact = student.manifest.artifacts[own.id] as { displayName?: string };
+  expect({ student: ownArtifact.displayName, roster: (fromRoster as { displayName?: string }).displayName }).toEqual({ student: 'ClassLabStack', roster: 'ClassLabStack-ana' });
+});
+
+test('`ClassLabStack`, as the student types it, selects their stack ClassLabStack-ana', () => {
+  const listed = cdkCli(student.project.dir, ['ls', 'ClassLabStack', '--long', '--app', student.project.outdir, '--no-notices']);
+  expect({ status: listed.status, stderr: listed.status === 0 ? '' : listed.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(listed.stdout).toMatch(/^- id: ClassLabStack\n {2}name: ClassLabStack-ana$/m);
 });
 
 test("another student's roster stack differs from ana's (the comparison can tell stacks apart)", () => {

@@ -22,7 +22,12 @@ export function cdkSynthArgs(args: readonly string[]): string[] {
   return [CDK_CLI, 'synth', '--quiet', '--no-notices', '--no-version-reporting', ...args];
 }
 
+/** The pinned CDK CLI with `args` (a command and its options), run offline as a student's laptop without credentials would. */
+export function cdkCli(dir: string, args: readonly string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [CDK_CLI, ...args], { cwd: dir, encoding: 'utf8', env: cdkSynthEnv(), timeout: 180_000 });
+}
+
 /** The pinned CDK CLI's `cdk synth`, run offline as a student's laptop without credentials would. */
 export function cdkSynth(dir: string, args: readonly string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, cdkSynthArgs(args), { cwd: dir, encoding: 'utf8', env: cdkSynthEnv(), timeout: 180_000 });
+  return cdkCli(dir, cdkSynthArgs(args).slice(1));
 }

@@ -168,8 +168,8 @@ export interface CliAssembly {
   readonly manifest: { artifacts: Record<string, { type: string; environment?: string; properties?: Record<string, any>; dependencies?: string[] }> };
   /** Every template the CLI wrote (root and nested), by file name. */
   templates(): Map<string, Record<string, any>>;
-  /** The stack artifacts: id and properties (stack name, tags, termination protection, roles). */
-  stacks(): Array<{ id: string; environment?: string; properties: Record<string, any> }>;
+  /** The stack artifacts: id, stack name and properties (tags, termination protection, roles). */
+  stacks(): Array<{ id: string; stackName: string; environment?: string; properties: Record<string, any> }>;
 }
 
 /** Reads a cloud assembly folder: the manifest, its templates and its stacks. */
@@ -182,7 +182,8 @@ export function readAssembly(project: VariantProject, outdir = project.outdir): 
       .map((f) => [f, JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8'))])),
     stacks: () => Object.entries(manifest.artifacts as CliAssembly['manifest']['artifacts'])
       .filter(([, a]) => a.type === 'aws:cloudformation:stack')
-      .map(([id, a]) => ({ id, environment: a.environment, properties: a.properties ?? {} })),
+      // The manifest names a stack only where its name differs from its id.
+      .map(([id, a]) => ({ id, stackName: a.properties?.stackName ?? id, environment: a.environment, properties: a.properties ?? {} })),
   };
 }
 

@@ -21,7 +21,8 @@ export const ROSTER_FILE = {
 
 export const VARIANTS = {
   default: { settings: {} },
-  student: { settings: { student: 'ana' } },
+  // The roster's ana with the roster's other settings: test/app/roster-vs-student.test.ts compares the two.
+  student: { settings: { student: 'ana', expiresAfterHours: '4' } },
   roster: { settings: { roster: 'roster.json', expiresAfterHours: '4' }, files: { 'roster.json': JSON.stringify(ROSTER_FILE) } },
   'learner-lab': { settings: { sandbox: 'learner-lab', expiresAfterHours: '4' } },
   'image-tag': { settings: { imageTag: 'v2' } },
