@@ -5,38 +5,16 @@
  * student roster (default 100; every stack is built and validated) against the one stack.
  * Target: at most 4.5. Prints figures; it asserts nothing.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { measure as measureRuns } from './bench/timing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const ROSTER_SIZE = Number(process.env.BENCH_ROSTER ?? 100);
 
-function timeSynth(args: string[], command = 'synth'): number {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-bench-'));
-  const started = process.hrtime.bigint();
-  const result = spawnSync('npx', ['cdk', command, ...(command === 'synth' ? ['--quiet'] : []), '-o', outdir, ...args], { encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  if (result.status !== 0) throw new Error(`cdk synth ${args.join(' ')} failed:\n${result.stderr}`);
-  return seconds;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function measure(label: string, args: string[], command = 'synth'): number {
-  timeSynth(args, command); // warm-up: first run fills disk caches
-  const runs = Array.from({ length: RUNS }, () => timeSynth(args, command));
-  const value = median(runs);
-  console.log(`${label.padEnd(28)} median ${value.toFixed(2)} s  (runs: ${runs.map((r) => r.toFixed(2)).join(', ')})`);
-  return value;
-}
+const measure = (label: string, args: string[], command = 'synth') => measureRuns(label, args, RUNS, command);
 
 const kit = measure('cdk synth ClassLabStack', ['ClassLabStack']);
 const empty = measure('cdk synth empty stack', ['--app', 'npx ts-node --prefer-ts-exts scripts/bench/empty-app.ts', 'EmptyStack']);

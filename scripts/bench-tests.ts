@@ -8,8 +8,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { measure } from './bench/timing';
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -23,22 +23,10 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): nu
   return seconds;
 }
 
-function oneSynth(): number {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-lab-bench-'));
-  try {
-    return timed('npx', ['cdk', 'synth', '--quiet', '-o', outdir, 'ClassLabStack']);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const row = (label: string, seconds: number, synth: number, target?: number) =>
   console.log(`${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s  ${(seconds / synth).toFixed(1).padStart(5)} x synth${target ? `  (target <= ${target})` : ''}`);
 
-oneSynth(); // warm-up: disk caches
-const synth = median(Array.from({ length: RUNS }, oneSynth));
-console.log(`${'cdk synth ClassLabStack'.padEnd(34)} ${synth.toFixed(1).padStart(6)} s  (median of ${RUNS})`);
+const synth = measure('cdk synth ClassLabStack', ['ClassLabStack'], RUNS);
 const emulatedExists = fs.existsSync(path.join(ROOT, 'test', 'emulated'));
 
 fs.rmSync(CLI_SYNTH_CACHE, { recursive: true, force: true });
