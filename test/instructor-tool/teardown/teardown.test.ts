@@ -205,6 +205,16 @@ describe('teardown deletes completely', () => {
   });
 });
 
+/** A log group whose delete fails with an internal error (the stack's AppLogs). */
+const logs: FailureSpec = { logicalId: 'AppLogs', type: 'AWS::Logs::LogGroup', physicalId: 'ClassLabStack-ana-AppLogs', reason: 'Internal Failure' };
+
+/** The sweep's own deletes of a skipped bucket (empty) and log group succeed. */
+function sweepSucceeds(): void {
+  aws.s3.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
+  aws.s3.on(DeleteBucketCommand).resolves({});
+  aws.logs.on(DeleteLogGroupCommand).resolves({});
+}
+
 describe('teardown clears what makes CloudFormation answer DELETE_FAILED', () => {
   test('a versioned bucket with objects in a nested stack: reads why from the nested events, empties every version and delete marker, retries', async () => {
     account([studentStack('ana', { attempts: [[bucketNotEmpty('ana')], 'ok'] })]);
@@ -302,11 +312,8 @@ describe('teardown clears what makes CloudFormation answer DELETE_FAILED', () =>
   });
 
   test('last resort: forces the root delete (FORCE_DELETE_STACK), then the nested stack it left without a parent, then sweeps what was skipped', async () => {
-    const logs: FailureSpec = { logicalId: 'AppLogs', type: 'AWS::Logs::LogGroup', physicalId: 'ClassLabStack-ana-AppLogs', reason: 'Internal Failure' };
     account([studentStack('ana', { attempts: [[bucketNotEmpty('ana'), logs]] })]);
-    aws.s3.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
-    aws.s3.on(DeleteBucketCommand).resolves({});
-    aws.logs.on(DeleteLogGroupCommand).resolves({});
+    sweepSucceeds();
     const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes', '--json'], { clock });
     expect(run.code).toBe(0);
     const nested = cfn.byName('ClassLabStack-ana-S3NestedStack-NESTED');
@@ -331,11 +338,8 @@ describe('teardown clears what makes CloudFormation answer DELETE_FAILED', () =>
 
 describe('what a forced delete newly skips', () => {
   test('a nested stack that fails only in the forced run: read from ListStackResources (DELETE_SKIPPED), deleted itself, its skipped bucket swept', async () => {
-    const logs: FailureSpec = { logicalId: 'AppLogs', type: 'AWS::Logs::LogGroup', physicalId: 'ClassLabStack-ana-AppLogs', reason: 'Internal Failure' };
     account([studentStack('ana', { attempts: [[logs]], forceFailures: [bucketNotEmpty('ana')] })]);
-    aws.s3.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
-    aws.s3.on(DeleteBucketCommand).resolves({});
-    aws.logs.on(DeleteLogGroupCommand).resolves({});
+    sweepSucceeds();
     const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes', '--json'], { clock });
     expect(run.code).toBe(0);
     const nested = cfn.byName('ClassLabStack-ana-S3NestedStack-NESTED');
