@@ -13,7 +13,7 @@ import { variantAssembly } from '../support/variant-assembly';
  * snapshots hold the two builds to the same templates.
  */
 const lab = synthLab({}, { guardrails: false });
-const checked = variantAssembly('default');
+const checked = variantAssembly('default', { checks: true });
 
 describe('ClassLabStack', () => {
   test('the first output a student reads is the web URL of the shared load balancer', () => {

@@ -80,7 +80,7 @@ describe('the expiry clock (custom resource handler), as CloudFormation drives i
 
 describe('ClassLabStack with expiresAfterHours', () => {
   // The expiry variant as the CLI builds it, guardrails on: the schedules, the clock and the queue pass cdk-nag and CloudFormation Guard too.
-  const lab = variantAssembly('expiry');
+  const lab = variantAssembly('expiry', { checks: true });
   const template = lab.root().toJSON();
   const resources = Object.entries<Record<string, any>>(template.Resources);
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);

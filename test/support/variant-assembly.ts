@@ -11,8 +11,9 @@
  * `variantAssembly(name)` reads the CLI's assembly when the CLI has synthesized the variant in this
  * tree. When it has not (the quick tier, or `CLASS_LAB_CLI_SYNTH=off`), it builds the variant
  * in-process instead, as test/app/cli-equivalence.test.ts builds it (the app's entry point on the
- * variant's project folder, guardrails on, the CLI's context), once per tree: the assembly is kept
- * beside the CLI's, in `in-process/`, for the other test files and workers. Never a skipped
+ * variant's project folder, the CLI's context; the guardrails only where the test reads their
+ * report), once per tree: the assembly is kept beside the CLI's, in `in-process-*`, for the other
+ * test files and workers. Never a skipped
  * assertion, never a stale template; a CLI synth that failed is an error, not a fallback.
  */
 import * as crypto from 'node:crypto';
@@ -139,37 +140,58 @@ export function readAssembly(project: VariantProject, outdir = project.outdir): 
   };
 }
 
-/** Where the in-process build of a variant is kept when the CLI has not synthesized it. */
-const inProcessDir = (project: VariantProject) => path.join(project.dir, 'in-process');
-const inProcessRecord = (project: VariantProject) => path.join(project.dir, 'in-process.json');
+/**
+ * The in-process builds of a variant kept when the CLI has not synthesized it: `checked` with the
+ * guardrails on (it has validation-report.json), `templates` without them. The guardrails are
+ * validation plugins that read the written templates and change none, so both have the same
+ * templates; the guardrails' WebAssembly engines are most of a build's time, so a test that reads
+ * no report does not wait for them.
+ */
+type InProcessBuild = 'checked' | 'templates';
+const inProcessDir = (project: VariantProject, build: InProcessBuild) => path.join(project.dir, `in-process-${build}`);
+const inProcessRecord = (project: VariantProject, build: InProcessBuild) => path.join(project.dir, `in-process-${build}.json`);
 
 /** The app's entry point run in this process on the variant's project folder, as cli-equivalence does. */
-function buildInProcess(project: VariantProject): SynthRecord {
+function buildInProcess(project: VariantProject, build: InProcessBuild): SynthRecord {
   const started = Date.now();
   const outdir = fs.mkdtempSync(path.join(project.dir, 'in-process-'));
   const errors: string[] = [];
   // Loaded here, not at the top: jest's global setup reads this module and needs no aws-cdk-lib.
-  const { synthesizeClassLab } = require('../../lib/app/class-lab-app') as typeof import('../../lib/app/class-lab-app');
-  const status = synthesizeClassLab({ projectDir: project.dir, outdir, context: cliContext({}, repoCdkJson().context), error: (line) => errors.push(line) });
+  const { buildClassLabApp, synthesizeClassLab } = require('../../lib/app/class-lab-app') as typeof import('../../lib/app/class-lab-app');
+  const context = cliContext({}, repoCdkJson().context);
+  const status = build === 'checked'
+    ? synthesizeClassLab({ projectDir: project.dir, outdir, context, error: (line) => errors.push(line) })
+    // The same build with no validation at all (aws-cdk-lib's built-in one included), as synthLab's guardrails: false.
+    : synthesizeUnchecked(() => buildClassLabApp({ outdir, context, builtinCloudFormationValidation: false }, { projectDir: project.dir, guardrails: false }).app.synth(), errors);
   if (status === 0) {
-    fs.rmSync(inProcessDir(project), { recursive: true, force: true });
-    fs.renameSync(outdir, inProcessDir(project));
+    fs.rmSync(inProcessDir(project, build), { recursive: true, force: true });
+    fs.renameSync(outdir, inProcessDir(project, build));
   } else {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
   return { status, stderr: errors.join('\n'), seconds: (Date.now() - started) / 1000 };
 }
 
+function synthesizeUnchecked(synth: () => unknown, errors: string[]): number {
+  try {
+    synth();
+    return 0;
+  } catch (caught) {
+    errors.push((caught as Error).message ?? String(caught));
+    return 1;
+  }
+}
+
 /** The in-process build, made once per tree; other workers wait for it (a lock folder). */
-function inProcessAssembly(project: VariantProject): SynthRecord {
-  const lock = path.join(project.dir, 'in-process.lock');
+function inProcessAssembly(project: VariantProject, build: InProcessBuild): SynthRecord {
+  const lock = path.join(project.dir, `in-process-${build}.lock`);
   for (;;) {
-    const done = readRecord(inProcessRecord(project));
+    const done = readRecord(inProcessRecord(project, build));
     if (done) return done;
     if (takeLock(lock)) {
       try {
-        const record = buildInProcess(project);
-        fs.writeFileSync(inProcessRecord(project), JSON.stringify(record));
+        const record = buildInProcess(project, build);
+        fs.writeFileSync(inProcessRecord(project, build), JSON.stringify(record));
         return record;
       } finally {
         fs.rmSync(lock, { recursive: true, force: true });
@@ -188,15 +210,21 @@ export interface VariantAssembly extends CliAssembly {
   root(stackId?: string): Template;
   /** The stack's tags in manifest.json (what a deploy puts on the stack). */
   stackTags(stackId?: string): Record<string, string>;
-  /** validation-report.json of the synth: the guardrails' findings and acknowledgements. */
+  /** validation-report.json of the synth: the guardrails' findings and acknowledgements (ask with `checks: true`). */
   validationReport(): { pluginReports: Array<Record<string, any>> };
 }
 
-const assemblies = new Map<VariantName, VariantAssembly>();
+const assemblies = new Map<string, VariantAssembly>();
+
+export interface VariantAssemblyOptions {
+  /** The test reads the guardrails' report (validationReport()): an in-process build must run them. */
+  readonly checks?: boolean;
+}
 
 /** The variant's assembly: the CLI's when it has synthesized it in this tree, else the in-process build. */
-export function variantAssembly(name: VariantName): VariantAssembly {
-  const cached = assemblies.get(name);
+export function variantAssembly(name: VariantName, options: VariantAssemblyOptions = {}): VariantAssembly {
+  const key = `${name}${options.checks ? ' checked' : ''}`;
+  const cached = assemblies.get(key);
   if (cached) return cached;
   const project = variantProject(name);
   const cli = readRecord(recordFile(project));
@@ -206,9 +234,11 @@ export function variantAssembly(name: VariantName): VariantAssembly {
     if (cli.status !== 0) throw new Error(`cdk synth of the ${name} variant (${project.dir}) exited ${cli.status}:\n${cli.stderr}`);
     [assembly, builtBy] = [readAssembly(project), 'cli'];
   } else {
-    const record = inProcessAssembly(project);
+    // A checked build serves a test that reads only templates too.
+    const build: InProcessBuild = options.checks || readRecord(inProcessRecord(project, 'checked'))?.status === 0 ? 'checked' : 'templates';
+    const record = inProcessAssembly(project, build);
     if (record.status !== 0) throw new Error(`in-process synth of the ${name} variant (${project.dir}) failed:\n${record.stderr}`);
-    [assembly, builtBy] = [readAssembly(project, inProcessDir(project)), 'in-process'];
+    [assembly, builtBy] = [readAssembly(project, inProcessDir(project, build)), 'in-process'];
   }
   const { Template: Templates } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
   const templates = new Map<string, Template>();
@@ -228,7 +258,11 @@ export function variantAssembly(name: VariantName): VariantAssembly {
     template,
     root: (stackId) => template(stack(stackId).properties.templateFile ?? `${stack(stackId).id}.template.json`),
     stackTags: (stackId) => stack(stackId).properties.tags ?? {},
-    validationReport: () => JSON.parse(fs.readFileSync(path.join(assembly.outdir, 'validation-report.json'), 'utf8')),
+    validationReport: () => {
+      const report = path.join(assembly.outdir, 'validation-report.json');
+      if (!fs.existsSync(report)) throw new Error(`the ${name} variant was built without the guardrails: ask for variantAssembly('${name}', { checks: true })`);
+      return JSON.parse(fs.readFileSync(report, 'utf8'));
+    },
   };
   assemblies.set(name, result);
   return result;
