@@ -22,7 +22,13 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
 import { main } from '../../lib/instructor-tool/cli';
 import { sweepResource } from '../../lib/instructor-tool/teardown/sweep-resource';
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  AllocateAddressCommand, AttachInternetGatewayCommand, AttachNetworkInterfaceCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateNetworkInterfaceCommand,
+  CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client, RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { Clock } from '../../lib/instructor-tool/core/clock';
 import { cdkSynth } from '../support/cdk-cli';
 import { cliAssembly } from '../support/cli-synth';
@@ -396,10 +402,89 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     }, 240_000);
   });
 
-  // Not yet true (issue 21 open item): the blocker and sweep paths that only a failed or forced
-  // delete takes (ENI detach/delete, the VPC and its gateway after a skip, the quota fallback) do
-  // not all reach moto yet; test.failing turns red the day every command does, so it becomes a
-  // plain test. The unreached commands are printed on every run.
+  // The paths only a failed or forced delete and a dirty account take: state set up here with the SDK
+  // (what a student or a failed delete leaves), then the tool's own code run against it.
+  describe('the paths only a forced delete or a dirty account takes: the sweep\'s detaches, leftover probes', () => {
+    freshAccount();
+    const project = newProject();
+    const creds = { region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const kitTags = (student: string) => [{ Key: 'managed-by', Value: 'class-lab-kit' }, { Key: 'course', Value: 'class-03' }, { Key: 'student', Value: student }];
+    const sweepCtx = () => ({ clients: recordingClients(sent)({ region: 'us-east-1' }), clock: new SkippingClock(), eniWaitMs: 60_000, eniPollMs: 5_000, progress: () => undefined });
+
+    test('sweep of a subnet frees its interfaces (detaches a secondary one from an instance, deletes the available ones), of an attachment, of a zone', async () => {
+      const ec2 = new EC2Client({ endpoint: emulator.endpoint, ...creds });
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
+      const subnetA = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.9.0.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+      const subnetB = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.9.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+      const image = (await ec2.send(new DescribeImagesCommand({}))).Images![0].ImageId!;
+      const instance = (await ec2.send(new RunInstancesCommand({ ImageId: image, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', SubnetId: subnetA }))).Instances![0].InstanceId!;
+      // A secondary interface from subnet B, attached by the account (what the tool may detach), and a loose one.
+      const attached = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetB }))).NetworkInterface!.NetworkInterfaceId!;
+      await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: attached, InstanceId: instance, DeviceIndex: 1 }));
+      const loose = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetB }))).NetworkInterface!.NetworkInterfaceId!;
+      const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+      await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+      const r53 = new Route53Client({ endpoint: emulator.endpoint, ...creds });
+      const zone = (await r53.send(new CreateHostedZoneCommand({ Name: 'sweep.class-lab.test', CallerReference: `sweep-${Date.now()}` }))).HostedZone!.Id!.replace('/hostedzone/', '');
+      r53.destroy();
+
+      const ctx = sweepCtx();
+      expect(await sweepResource(ctx, 'AWS::EC2::Subnet', subnetB)).toEqual({ done: true, text: `deleted subnet ${subnetB}` });
+      expect(await sweepResource(ctx, 'AWS::EC2::VPCGatewayAttachment', `IGW|${vpc}`, [{ stackId: 's', type: 'AWS::EC2::InternetGateway', physicalId: igw }], 's')).toEqual({ done: true, text: `detached ${igw} from ${vpc}` });
+      expect(await sweepResource(ctx, 'AWS::Route53::HostedZone', zone)).toEqual({ done: true, text: `deleted hosted zone ${zone}` });
+
+      const left = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [attached, loose] }] }));
+      expect(left.NetworkInterfaces).toEqual([]);
+      expect((await ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igw] }))).InternetGateways?.[0]?.Attachments ?? []).toEqual([]);
+      expect(sent.filter((s) => ['DetachNetworkInterfaceCommand', 'DeleteNetworkInterfaceCommand', 'DetachInternetGatewayCommand', 'DeleteHostedZoneCommand'].includes(s.command)).every((s) => s.status === 200)).toBe(true);
+      ec2.destroy();
+    }, 120_000);
+
+    test('teardown --all --delete: a deleted stack\'s Elastic IP looked up by its address; what the account still has with the kit\'s tags is reported, each kind looked up by its own service', async () => {
+      const cfn = new CloudFormationClient({ endpoint: emulator.endpoint, ...creds });
+      const template = { Resources: { Address: { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } } } };
+      await cfn.send(new CreateStackCommand({ StackName: 'ClassLabStack-eve', TemplateBody: JSON.stringify(template), Tags: kitTags('eve') }));
+      const address = (await cfn.send(new ListStackResourcesCommand({ StackName: 'ClassLabStack-eve' }))).StackResourceSummaries![0].PhysicalResourceId!;
+      cfn.destroy();
+      // What a failed class can leave with the kit's tags: a VPC, its subnet and route table, a NAT gateway, an ECS cluster.
+      const ec2 = new EC2Client({ endpoint: emulator.endpoint, ...creds });
+      const spec = (type: any) => [{ ResourceType: type, Tags: kitTags('eve') }];
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16', TagSpecifications: spec('vpc') }))).Vpc!.VpcId!;
+      const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.8.0.0/24', TagSpecifications: spec('subnet') }))).Subnet!.SubnetId!;
+      const table = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc, TagSpecifications: spec('route-table') }))).RouteTable!.RouteTableId!;
+      const allocation = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+      const nat = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnet, AllocationId: allocation, TagSpecifications: spec('natgateway') }))).NatGateway!.NatGatewayId!;
+      ec2.destroy();
+      const ecs = new ECSClient({ endpoint: emulator.endpoint, ...creds });
+      await ecs.send(new CreateClusterCommand({ clusterName: 'eve-cluster', tags: kitTags('eve').map((t) => ({ key: t.Key, value: t.Value })) }));
+      ecs.destroy();
+
+      const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
+      const doc = run.json();
+      expect(doc.outcomes.map((o: any) => [o.stack, o.result])).toEqual([['ClassLabStack-eve', 'deleted']]);
+      const found = (doc.leftovers.eve as Array<{ kind: string; id: string; billable: boolean; unverified?: string }>).map((l) => [l.kind, l.id, l.billable, l.unverified]).sort();
+      expect(found).toEqual([
+        ['ecs-cluster', 'eve-cluster', false, undefined],
+        // moto keeps a stack's Elastic IP after DELETE_COMPLETE (docs/emulator-gaps.md); AWS releases
+        // it. The scan looks the recorded address up (DescribeAddresses) and reports it, as billable.
+        ['elastic-ip', address, true, undefined],
+        ['nat-gateway', nat, true, undefined],
+        ['route-table', table, false, undefined],
+        ['subnet', subnet, false, undefined],
+        ['vpc', vpc, false, undefined],
+      ].sort());
+      // A NAT gateway and an address bill by the hour: the teardown is not clean.
+      expect(doc.ok).toBe(false);
+      expect(run.code).toBe(1);
+    }, 120_000);
+  });
+
+  // Not yet true (issue 21 open item). Still unreached: DescribeListeners and DescribeRules (moto's
+  // tagging API lists no ELBv2 listeners or rules, the scan's only source of them), DescribeTasks
+  // (no running task in a tagged cluster set up yet), GetObject (check presigns it and fetches the
+  // link over HTTP, so it reaches moto without passing the SDK middleware the recorder watches) and
+  // GetAWSDefaultServiceQuota (the service_quotas patch always has an applied value):
+  // docs/emulator-gaps.md. test.failing turns red the day every command does, so it becomes a plain test.
   test.failing('every AWS SDK command in the tool\'s source reached the emulator at least once', () => {
     const reached = new Set(sent.filter((s) => s.status !== undefined).map((s) => s.command));
     const unreached = commandsInToolSource().filter((c) => !reached.has(c));
