@@ -104,6 +104,21 @@ def failed_delete_is_delete_failed() -> Any:
 
 
 @check
+def deleted_resources_stay_deleted() -> Any:
+    # Queue A is named by an output nobody read before the delete (as the expiry clock's
+    # ExpiresAt); queue B only by the stack's resource list.
+    stack_id = stack("Deleted", {"A": {"Type": "AWS::SQS::Queue"}, "B": {"Type": "AWS::SQS::Queue"}}, {"QueueA": {"Value": {"Fn::GetAtt": ["A", "QueueName"]}}})
+    cfn, sqs = client("cloudformation"), client("sqs")
+    cfn.delete_stack(StackName=stack_id)
+    queues = lambda: len(sqs.list_queues().get("QueueUrls", []))  # noqa: E731
+    seen = [queues()]
+    cfn.describe_stacks(StackName=stack_id)
+    seen.append(queues())
+    listed = sorted(r["LogicalResourceId"] for r in cfn.list_stack_resources(StackName=stack_id)["StackResourceSummaries"])
+    return [*seen, queues(), listed]
+
+
+@check
 def cloudformation_deletes_what_it_created() -> Any:
     stack_id = stack("Created", {
         "Cluster": {"Type": "AWS::ECS::Cluster"},

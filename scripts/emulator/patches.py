@@ -142,6 +142,7 @@ def failed_delete_is_delete_failed() -> None:
         resources = stack.resource_map
         remaining = {k for k, v in resources._resource_json_map.items() if v.get("DeletionPolicy") != "Retain"}
         failed: dict[str, tuple[Any, Exception]] = {}
+        before = dict(resources._parsed_resources)
         previous = len(remaining) + 1
         while remaining and len(remaining) < previous:
             previous = len(remaining)
@@ -162,6 +163,7 @@ def failed_delete_is_delete_failed() -> None:
                 else:
                     remaining.discard(key)
                     failed.pop(key, None)
+        remember_deleted(resources, before)
         return {k: v for k, v in failed.items() if k in remaining}
 
     def gone(error: Exception) -> bool:
@@ -210,6 +212,40 @@ def failed_delete_is_delete_failed() -> None:
             raise RuntimeError(f"Embedded stack {nested.stack_id} was not successfully deleted: {nested.status_reason}")
 
     Stack.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+
+def remember_deleted(resources: Any, before: dict[str, Any]) -> None:
+    """Keeps the record of each resource a stack delete removed from `resources` (a moto
+    ResourceMap) since `before`: see `deleted_resources_stay_deleted`."""
+    deleted = resources.__dict__.setdefault("_deleted_resources", {})
+    for key, resource in before.items():
+        if key in resources._resource_json_map and key not in resources._parsed_resources and resource is not None:
+            deleted[key] = resource
+
+
+@patch
+def deleted_resources_stay_deleted() -> None:
+    """A resource a stack delete removed is never created again. Stock moto creates a stack's
+    resources lazily, on the first lookup of each logical id, and its delete forgets each
+    resource it deletes: any later lookup creates it anew. DescribeStacks of the deleted (or
+    DELETE_FAILED) stack evaluates an output not evaluated before (the expiry clock's
+    ExpiresAt, which has no value here) and so creates the clock's custom resource, function,
+    role and log group again; ListStackResources of it creates every resource of the stack,
+    nested stacks included. Here a deleted resource's lookup gives its record (its physical id,
+    as ListStackResources shows for up to 90 days) and creates nothing."""
+    from moto.cloudformation.parsing import ResourceMap
+
+    original_getitem = ResourceMap.__getitem__
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        # The records are kept by the stack delete of failed_delete_is_delete_failed, which
+        # replaces moto's (remember_deleted).
+        deleted = self.__dict__.get("_deleted_resources", {})
+        if key in deleted and key not in self._parsed_resources:
+            return deleted[key]
+        return original_getitem(self, key)
+
+    ResourceMap.__getitem__ = __getitem__  # type: ignore[method-assign]
 
 
 @patch

@@ -27,6 +27,8 @@ const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
   ecs_cluster_without_tags: { stock: 'TypeError', aws: 'answers' },
   nested_stacks_know_their_root: { stock: [false], aws: [true] },
   failed_delete_is_delete_failed: { stock: expect.stringMatching(/DependencyViolation.*DeleteStack/), aws: ['DELETE_FAILED', ['Vpc']] },
+  // Queues after the delete, after DescribeStacks, after ListStackResources; the deleted stack still lists both.
+  deleted_resources_stay_deleted: { stock: [0, 1, 2, ['A', 'B']], aws: [0, 0, 0, ['A', 'B']] },
   cloudformation_deletes_what_it_created: { stock: expect.stringMatching(/DependencyViolation/), aws: { clusters: 0, zones: 0, vpcs: 0, targetGroups: 0 } },
   primary_interface_deleted_with_instance: { stock: 1, aws: 0 },
   ecs_service_linked_role_name: { stock: 'AWSServiceRoleForecs', aws: 'AWSServiceRoleForECS' },
