@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { describeExpiry, EXPIRY_CLOCK_CODE, EXPIRY_MIN_LEAD_MINUTES, extendExpiryCommand, SCHEDULE_RETRY, SECOND_ATTEMPT_AFTER_HOURS } from '../../lib/class-operations/expiry';
 import { DEFAULT_EXPIRY_HOURS } from '../../lib/settings/lab-config';
 import { snapshotTemplate, synthLab } from '../support/synth';
+import { variantAssembly } from '../support/variant-assembly';
 
 /**
  * The clock's handler as Lambda runs it (CommonJS, `https` from Node), with CloudFormation's
@@ -80,9 +79,9 @@ describe('the expiry clock (custom resource handler), as CloudFormation drives i
 });
 
 describe('ClassLabStack with expiresAfterHours', () => {
-  // Guardrails on: the schedules, the clock and the queue pass cdk-nag and CloudFormation Guard too.
-  const lab = synthLab({ expiresAfterHours: '4' });
-  const template = lab.root.toJSON();
+  // The expiry variant as the CLI builds it, guardrails on: the schedules, the clock and the queue pass cdk-nag and CloudFormation Guard too.
+  const lab = variantAssembly('expiry', { checks: true });
+  const template = lab.root().toJSON();
   const resources = Object.entries<Record<string, any>>(template.Resources);
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
   const schedules = ofType('AWS::Scheduler::Schedule');
@@ -127,7 +126,7 @@ describe('ClassLabStack with expiresAfterHours', () => {
       { Action: 'cloudformation:DeleteStack', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     ]);
-    expect(JSON.stringify([...lab.allTemplates().values()])).not.toContain('iam:PassRole');
+    expect(JSON.stringify([...lab.templates().values()])).not.toContain('iam:PassRole');
   });
 
   test('the second attempt outlasts a failed delete: every other root resource depends on it', () => {
@@ -141,12 +140,12 @@ describe('ClassLabStack with expiresAfterHours', () => {
 
   test('says when in the ExpiresAt output; no expires-at tag re-tags every resource', () => {
     expect(template.Outputs.ExpiresAt.Value).toEqual({ 'Fn::GetAtt': [clockId, 'ExpiresAt'] });
-    expect(JSON.stringify([...lab.allTemplates().values()])).not.toContain('expires-at');
-    expect(lab.app.synth().getStackByName('ClassLabStack').tags).not.toHaveProperty('expires-at');
+    expect(JSON.stringify([...lab.templates().values()])).not.toContain('expires-at');
+    expect(lab.stackTags('ClassLabStack')).not.toHaveProperty('expires-at');
   });
 
   test('passes cdk-nag and CloudFormation Guard', () => {
-    const report = JSON.parse(fs.readFileSync(path.join(lab.app.outdir, 'validation-report.json'), 'utf8'));
+    const report = lab.validationReport();
     expect(report.pluginReports.flatMap((p: Record<string, any>) => p.violations)).toEqual([]);
   });
 
@@ -158,12 +157,12 @@ describe('ClassLabStack with expiresAfterHours', () => {
 
 describe('ClassLabStack by default', () => {
   // The default app, as a student deploys it: no expiry setting at all.
-  const lab = synthLab({}, { guardrails: false });
-  const template = lab.root.toJSON();
+  const root = variantAssembly('default').root();
+  const template = root.toJSON();
 
   test(`expires ${DEFAULT_EXPIRY_HOURS} hours after its first deploy: the clock, both schedules and the outputs`, () => {
-    lab.root.resourceCountIs('AWS::Scheduler::Schedule', 2);
-    lab.root.hasResourceProperties('Custom::LabExpiryClock', { Hours: String(DEFAULT_EXPIRY_HOURS) });
+    root.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    root.hasResourceProperties('Custom::LabExpiryClock', { Hours: String(DEFAULT_EXPIRY_HOURS) });
     expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['ExpiresAt', 'ExpiryExtendCommand']));
   });
 

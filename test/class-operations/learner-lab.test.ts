@@ -11,6 +11,7 @@ import { loadLabConfig } from '../../lib/settings/lab-config';
 import { defineWithLabRole, LabRoleStackSynthesizer, rolePaths } from '../../lib/class-operations/learner-lab';
 import { parse } from 'yaml';
 import { resourcesOfType, synthLab } from '../support/synth';
+import { variantAssembly, variantResourcesOfType } from '../support/variant-assembly';
 
 /** The feature flags `cdk synth` runs with: they decide which roles some constructs create. */
 const CDK_JSON_CONTEXT = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
@@ -104,16 +105,17 @@ function resourcesOfTypeIn(templates: Map<string, Record<string, any>>, type: st
 }
 
 describe('the app with -c sandbox=learner-lab', () => {
-  const lab = synthLab({ sandbox: 'learner-lab', expiresAfterHours: '4' }, { guardrails: false });
+  // The learner-lab variant (sandbox=learner-lab, expiresAfterHours=4) as the CLI builds it.
+  const lab = variantAssembly('learner-lab');
 
   test('creates no IAM role, instance profile or policy in any template', () => {
     for (const type of ['AWS::IAM::Role', 'AWS::IAM::InstanceProfile', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
-      expect({ type, count: resourcesOfType(lab, type).length }).toEqual({ type, count: 0 });
+      expect({ type, count: variantResourcesOfType(lab, type).length }).toEqual({ type, count: 0 });
     }
   });
 
   test('launches the fleet with LabInstanceProfile', () => {
-    const launchTemplate = resourcesOfType(lab, 'AWS::EC2::LaunchTemplate')[0];
+    const launchTemplate = variantResourcesOfType(lab, 'AWS::EC2::LaunchTemplate')[0];
     expect(launchTemplate.Properties.LaunchTemplateData.IamInstanceProfile).toEqual({
       Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':instance-profile/LabInstanceProfile']] },
     });
@@ -121,9 +123,9 @@ describe('the app with -c sandbox=learner-lab', () => {
 
   test('lets both expiry schedules and the expiry clock act as LabRole', () => {
     const labRole = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/LabRole']] };
-    const schedules = resourcesOfType(lab, 'AWS::Scheduler::Schedule');
+    const schedules = variantResourcesOfType(lab, 'AWS::Scheduler::Schedule');
     expect(schedules.map((s) => s.Properties.Target.RoleArn)).toEqual([labRole, labRole]);
-    const clock = resourcesOfType(lab, 'AWS::Lambda::Function').filter((f) => /^Class Lab expiry/.test(f.Properties.Description));
+    const clock = variantResourcesOfType(lab, 'AWS::Lambda::Function').filter((f) => /^Class Lab expiry/.test(f.Properties.Description));
     expect(clock.map((f) => f.Properties.Role)).toEqual([labRole]);
   });
 
