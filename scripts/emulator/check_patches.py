@@ -100,7 +100,27 @@ def failed_delete_is_delete_failed() -> Any:
     ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")  # not the stack's: the VPC cannot go
     client("cloudformation").delete_stack(StackName=stack_id)
     events = client("cloudformation").describe_stack_events(StackName=stack_id)["StackEvents"]
-    return [status(stack_id), [e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_FAILED" and e["LogicalResourceId"] != "Failing"]]
+    # A resource deleted outside the stack (as teardown's sweep does) counts as deleted.
+    swept = stack("Swept", {"Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "swept.class.internal"}}})
+    route53 = client("route53")
+    route53.delete_hosted_zone(Id=route53.list_hosted_zones()["HostedZones"][0]["Id"])
+    client("cloudformation").delete_stack(StackName=swept)
+    return [status(stack_id), [e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_FAILED" and e["LogicalResourceId"] != "Failing"], status(swept)]
+
+
+@check
+def deleted_resources_stay_deleted() -> Any:
+    # Queue A is named by an output nobody read before the delete (as the expiry clock's
+    # ExpiresAt); queue B only by the stack's resource list.
+    stack_id = stack("Deleted", {"A": {"Type": "AWS::SQS::Queue"}, "B": {"Type": "AWS::SQS::Queue"}}, {"QueueA": {"Value": {"Fn::GetAtt": ["A", "QueueName"]}}})
+    cfn, sqs = client("cloudformation"), client("sqs")
+    cfn.delete_stack(StackName=stack_id)
+    queues = lambda: len(sqs.list_queues().get("QueueUrls", []))  # noqa: E731
+    seen = [queues()]
+    cfn.describe_stacks(StackName=stack_id)
+    seen.append(queues())
+    listed = sorted(r["LogicalResourceId"] for r in cfn.list_stack_resources(StackName=stack_id)["StackResourceSummaries"])
+    return [*seen, queues(), listed]
 
 
 @check
@@ -179,6 +199,38 @@ def group_delete_without_its_target_groups() -> Any:
     except Exception as error:
         return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
     return [g["AutoScalingGroupName"] for g in groups.describe_auto_scaling_groups()["AutoScalingGroups"]]
+
+
+@check
+def gateway_attachment_physical_id() -> Any:
+    stack_id = stack("Gateway", {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.4.0.0/16"}},
+        "Gateway": {"Type": "AWS::EC2::InternetGateway"},
+        "Attachment": {"Type": "AWS::EC2::VPCGatewayAttachment", "Properties": {"VpcId": {"Ref": "Vpc"}, "InternetGatewayId": {"Ref": "Gateway"}}},
+    })
+    resources = client("cloudformation").list_stack_resources(StackName=stack_id)["StackResourceSummaries"]
+    ids = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
+    return ids["Attachment"].replace(ids["Vpc"], "<vpc>")
+
+
+@check
+def records_made_by_cloudformation_can_be_deleted() -> Any:
+    stack("Records", {
+        "Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "records.class.internal"}},
+        "Web": {"Type": "AWS::Route53::RecordSet", "Properties": {"HostedZoneId": {"Ref": "Zone"}, "Name": "web.records.class.internal.", "Type": "A",
+                "AliasTarget": {"DNSName": "dualstack.lab-1.us-east-1.elb.amazonaws.com", "HostedZoneId": "Z35SXDOTRQ7X7K"}}},
+    })
+    route53 = client("route53")
+    zone = route53.list_hosted_zones()["HostedZones"][0]["Id"]
+    record = next(r for r in route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"] if r["Type"] == "A")
+    listed_in_full = "EvaluateTargetHealth" in record.get("AliasTarget", {})
+    # boto3 requires EvaluateTargetHealth (the SDK for JavaScript sends the record as listed): moto's own answer counts.
+    record["AliasTarget"] = {"EvaluateTargetHealth": False, **record["AliasTarget"]}
+    try:
+        route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": record}]})
+    except Exception as error:
+        return [listed_in_full, getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)]
+    return [listed_in_full, [r["Type"] for r in route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]]]
 
 
 def main() -> None:

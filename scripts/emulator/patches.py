@@ -4,6 +4,7 @@ Each patch is one function that monkeypatches moto at start-up (never moto's ins
 listed in PATCHES; docs/emulator-gaps.md says, for each, what AWS does (cited) and what stock moto
 does instead, and test_patches.py shows the stock behaviour and the corrected one.
 """
+import re
 from typing import Any, Callable
 
 PATCHES: dict[str, Callable[[], None]] = {}
@@ -12,6 +13,16 @@ PATCHES: dict[str, Callable[[], None]] = {}
 def patch(fn: Callable[[], None]) -> Callable[[], None]:
     PATCHES[fn.__name__] = fn
     return fn
+
+
+GONE = re.compile(r"NotFound|NoSuch|not found|does not exist", re.IGNORECASE)
+
+
+def already_gone(error: Exception) -> bool:
+    """Whether a delete failed because the resource (or what holds it: a record's zone) is no
+    longer there, which CloudFormation takes for deleted: moto's NotFound/NoSuch errors, its
+    ValidationError "AutoScalingGroup name not found", its "does not exist"."""
+    return bool(GONE.search(f"{type(error).__name__} {getattr(error, 'code', '')} {error}"))
 
 
 @patch
@@ -142,6 +153,7 @@ def failed_delete_is_delete_failed() -> None:
         resources = stack.resource_map
         remaining = {k for k, v in resources._resource_json_map.items() if v.get("DeletionPolicy") != "Retain"}
         failed: dict[str, tuple[Any, Exception]] = {}
+        before = dict(resources._parsed_resources)
         previous = len(remaining) + 1
         while remaining and len(remaining) < previous:
             previous = len(remaining)
@@ -153,7 +165,7 @@ def failed_delete_is_delete_failed() -> None:
                         resources._parsed_resources.pop(parsed.logical_resource_id)
                 except Exception as error:
                     # CloudFormation takes a resource already gone for deleted.
-                    if not gone(error):
+                    if not already_gone(error):
                         failed[key] = (parsed, error)
                         continue
                     resources._parsed_resources.pop(key, None)
@@ -162,10 +174,8 @@ def failed_delete_is_delete_failed() -> None:
                 else:
                     remaining.discard(key)
                     failed.pop(key, None)
+        remember_deleted(resources, before)
         return {k: v for k, v in failed.items() if k in remaining}
-
-    def gone(error: Exception) -> bool:
-        return "NotFound" in type(error).__name__ or "NotFound" in str(getattr(error, "code", "")) or "does not exist" in str(error)
 
     def physical_id(resource: Any) -> str:
         return resource.stack_id if isinstance(resource, Stack) else str(getattr(resource, "physical_resource_id", "") or "")
@@ -212,6 +222,40 @@ def failed_delete_is_delete_failed() -> None:
     Stack.delete_from_cloudformation_json = classmethod(delete_from_cloudformation_json)  # type: ignore[method-assign,assignment]
 
 
+def remember_deleted(resources: Any, before: dict[str, Any]) -> None:
+    """Keeps the record of each resource a stack delete removed from `resources` (a moto
+    ResourceMap) since `before`: see `deleted_resources_stay_deleted`."""
+    deleted = resources.__dict__.setdefault("_deleted_resources", {})
+    for key, resource in before.items():
+        if key in resources._resource_json_map and key not in resources._parsed_resources and resource is not None:
+            deleted[key] = resource
+
+
+@patch
+def deleted_resources_stay_deleted() -> None:
+    """A resource a stack delete removed is never created again. Stock moto creates a stack's
+    resources lazily, on the first lookup of each logical id, and its delete forgets each
+    resource it deletes: any later lookup creates it anew. DescribeStacks of the deleted (or
+    DELETE_FAILED) stack evaluates an output not evaluated before (the expiry clock's
+    ExpiresAt, which has no value here) and so creates the clock's custom resource, function,
+    role and log group again; ListStackResources of it creates every resource of the stack,
+    nested stacks included. Here a deleted resource's lookup gives its record (its physical id,
+    as ListStackResources shows for up to 90 days) and creates nothing."""
+    from moto.cloudformation.parsing import ResourceMap
+
+    original_getitem = ResourceMap.__getitem__
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        # The records are kept by the stack delete of failed_delete_is_delete_failed, which
+        # replaces moto's (remember_deleted).
+        deleted = self.__dict__.get("_deleted_resources", {})
+        if key in deleted and key not in self._parsed_resources:
+            return deleted[key]
+        return original_getitem(self, key)
+
+    ResourceMap.__getitem__ = __getitem__  # type: ignore[method-assign]
+
+
 @patch
 def cloudformation_deletes_what_it_created() -> None:
     """Deleting a stack deletes every resource CloudFormation created for it (unless retained).
@@ -253,9 +297,6 @@ def cloudformation_deletes_what_it_created() -> None:
         InternetGateway: lambda self, a, r: ec2(a, r).delete_internet_gateway(self.id),
         VPCGatewayAttachment: lambda self, a, r: ec2(a, r).detach_internet_gateway(self.gateway_id, self.vpc_id),
     }
-    def already_gone(error: Exception) -> bool:
-        return isinstance(error, KeyError) or "NotFound" in type(error).__name__ or "NotFound" in str(getattr(error, "code", ""))
-
     def idempotent(deleter: Callable[[Any, str, str], None]) -> Callable[[Any, str, str], None]:
         # CloudFormation takes a resource already gone for deleted; moto retries a stack's
         # failed deletes, so a resource may be asked twice.
@@ -263,7 +304,7 @@ def cloudformation_deletes_what_it_created() -> None:
             try:
                 deleter(self, account_id, region)
             except Exception as error:
-                if not already_gone(error):
+                if not (isinstance(error, KeyError) or already_gone(error)):
                     raise
         return delete
 
@@ -398,6 +439,55 @@ def group_delete_without_its_target_groups() -> None:
         original(self, group_name)
 
     AutoScalingBackend.delete_auto_scaling_group = delete_auto_scaling_group  # type: ignore[method-assign]
+
+
+@patch
+def gateway_attachment_physical_id() -> None:
+    """An `AWS::EC2::VPCGatewayAttachment`'s physical id (its Ref) is its primary identifier,
+    the attachment type and the VPC joined by `|` (`IGW|vpc-...` for an internet gateway);
+    stock moto gives the VPC id alone, so a tool that reads the id as AWS writes it (teardown's
+    sweep) does not see an internet gateway attachment."""
+    from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
+
+    def physical_resource_id(self: Any) -> str:
+        kind = "IGW" if str(self.gateway_id or "").startswith("igw-") else "VPN"
+        return f"{kind}|{self.vpc_id}"
+
+    VPCGatewayAttachment.physical_resource_id = property(physical_resource_id)  # type: ignore[assignment,method-assign]
+
+
+@patch
+def records_made_by_cloudformation_can_be_deleted() -> None:
+    """A record set CloudFormation created (`AWS::Route53::RecordSet`) can be deleted with
+    ChangeResourceRecordSets, as listed. Stock moto accepts a DELETE only for a record its own
+    ChangeResourceRecordSets created (it checks the zone's change journal, not its records), so
+    every DELETE of a CloudFormation-made record is refused ("Expected exactly one of
+    [AliasTarget, ...]"); and it lists an alias record without the `EvaluateTargetHealth` that
+    AliasTarget always has (the template may leave it out: false). Here the record created from
+    a template is journaled as a CREATE would be, with EvaluateTargetHealth false unless set."""
+    from moto.route53.models import RecordSet, route53_backends
+    from moto.utilities.utils import get_partition
+
+    original = RecordSet.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):  # type: ignore[no-untyped-def]
+        properties = cloudformation_json["Properties"]
+        alias = properties.get("AliasTarget")
+        if alias is not None:
+            properties["AliasTarget"] = {"EvaluateTargetHealth": False, **alias}
+        record = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        backend = route53_backends[account_id][get_partition(region_name)]
+        zone = backend.get_hosted_zone_by_name(properties["HostedZoneName"]) if properties.get("HostedZoneName") else None
+        zone = zone or backend.get_hosted_zone(properties["HostedZoneId"])
+        journaled: dict[str, Any] = {"Name": properties["Name"], "Type": properties["Type"]}
+        if alias is not None:
+            journaled["AliasTarget"] = properties["AliasTarget"]
+        if "TTL" in properties:
+            journaled.update(TTL=int(properties["TTL"]), ResourceRecords=[{"Value": v} for v in properties.get("ResourceRecords", [])])
+        zone.rr_changes.append({"Action": "CREATE", "ResourceRecordSet": journaled})
+        return record
+
+    RecordSet.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
 
 
 def apply_all() -> list[str]:

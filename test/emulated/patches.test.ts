@@ -26,13 +26,18 @@ const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
   nested_stack_output_attributes: { stock: [], aws: ['ChildName'] },
   ecs_cluster_without_tags: { stock: 'TypeError', aws: 'answers' },
   nested_stacks_know_their_root: { stock: [false], aws: [true] },
-  failed_delete_is_delete_failed: { stock: expect.stringMatching(/DependencyViolation.*DeleteStack/), aws: ['DELETE_FAILED', ['Vpc']] },
+  failed_delete_is_delete_failed: { stock: expect.stringMatching(/DependencyViolation.*DeleteStack/), aws: ['DELETE_FAILED', ['Vpc'], 'DELETE_COMPLETE'] },
+  // Queues after the delete, after DescribeStacks, after ListStackResources; the deleted stack still lists both.
+  deleted_resources_stay_deleted: { stock: [0, 1, 2, ['A', 'B']], aws: [0, 0, 0, ['A', 'B']] },
   cloudformation_deletes_what_it_created: { stock: expect.stringMatching(/DependencyViolation/), aws: { clusters: 0, zones: 0, vpcs: 0, targetGroups: 0 } },
   primary_interface_deleted_with_instance: { stock: 1, aws: 0 },
   ecs_service_linked_role_name: { stock: 'AWSServiceRoleForecs', aws: 'AWSServiceRoleForECS' },
   service_quotas_of_the_class: { stock: ['NoSuchResourceException', 'NotImplementedError'], aws: [5, 5] },
   bucket_versioning_from_template: { stock: null, aws: 'Enabled' },
   group_delete_without_its_target_groups: { stock: 'TargetGroupNotFound', aws: [] },
+  gateway_attachment_physical_id: { stock: '<vpc>', aws: 'IGW|<vpc>' },
+  // [the listed alias target has EvaluateTargetHealth, the DELETE of the record as listed]
+  records_made_by_cloudformation_can_be_deleted: { stock: [false, 'InvalidInput'], aws: [true, ['NS', 'SOA']] },
   non_empty_bucket_fails_delete: { stock: ['DELETE_COMPLETE', ['full-lab']], aws: ['DELETE_FAILED', ['full-lab']] },
 };
 
