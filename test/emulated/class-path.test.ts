@@ -18,7 +18,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
@@ -359,6 +359,16 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
       await sqs.send(new DeleteQueueCommand({ QueueUrl: (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl! }));
       sqs.destroy();
       expect(await scan()).toEqual({ code: 0, leftovers: [] });
+      // What the probes would meet in AWS while the tagging API still lists them: the errors they take for "gone".
+      const gone = async (call: Promise<unknown>) => call.then(() => 'there', (error: Error) => error.name);
+      const lambdaAfter = new LambdaClient(config());
+      const sqsAfter = new SQSClient(config());
+      expect([
+        await gone(lambdaAfter.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }))),
+        await gone(sqsAfter.send(new GetQueueUrlCommand({ QueueName: queueName }))),
+      ]).toEqual(['ResourceNotFoundException', 'QueueDoesNotExist']);
+      lambdaAfter.destroy();
+      sqsAfter.destroy();
     }, 120_000);
   });
 
