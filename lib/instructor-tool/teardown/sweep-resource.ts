@@ -66,6 +66,10 @@ function recordedOf(recorded: readonly SiblingResource[], type: string, stackId?
  * a sentence saying it must be deleted by hand (it then shows up as a leftover). `recorded` are
  * the resources the stacks held before the delete: an internet gateway attachment's physical id
  * ("IGW|vpc-...") names no gateway, so the gateway is the stack's recorded AWS::EC2::InternetGateway.
+ * That id is the resource type's compound primary identifier (AttachmentType, VpcId), written as
+ * Cloud Control writes compound identifiers, joined by "|"
+ * (https://docs.aws.amazon.com/cloudcontrolapi/latest/userguide/resource-identifier.html;
+ * the identifier of this type: https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1869).
  */
 export async function sweepResource(ctx: BlockerContext, type: string, physicalId: string, recorded: readonly SiblingResource[] = [], stackId?: string): Promise<{ done: boolean; text: string }> {
   const c = ctx.clients;
