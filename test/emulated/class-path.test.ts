@@ -18,6 +18,8 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpProbe } from '../../lib/instructor-tool/checkpoints/http';
 import { main } from '../../lib/instructor-tool/cli';
@@ -311,6 +313,65 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
       expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr, problems: run.code === 0 ? [] : [run.json().outcomes, run.json().leftovers] }).toEqual({ code: 0, stderr: '', problems: [] });
       expect(inventory()).toEqual({});
     }, 240_000);
+  });
+
+  // The kinds the kit deploys that the tagging API returns and only their own service can confirm
+  // (lib/instructor-tool/aws/leftovers.ts): made here with the SDK and the kit's tags, so each
+  // probe's request reaches moto, which rejects a wrong shape. moto's GetResources does not list
+  // EC2 launch templates (docs/emulator-gaps.md): that probe is the fake account's alone.
+  describe('tagged Lambda functions and SQS queues left in the account: leftovers while there, gone once deleted', () => {
+    freshAccount();
+    const project = newProject();
+    const student = 'lefty';
+    const tags = { 'managed-by': 'class-lab-kit', course: 'class-03', student };
+    const config = () => ({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const functionName = 'ClassLabStack-lefty-ExpiryClockFunction-AbC';
+    const queueName = 'ClassLabStack-lefty-ExpiryDeadLetterQueue-AbC';
+    const scan = async () => {
+      // No stack is left, so --delete deletes nothing: it only scans what the kit's tags name.
+      const run = await tool(project, ['teardown', '--all', '--delete', '--yes', '--json']);
+      return { code: run.code, leftovers: (run.json().leftovers?.[student] ?? []).map((l: any) => [l.kind, l.id, l.billable, l.unverified ?? null]) };
+    };
+
+    test('a function and a queue with the kit\'s tags are named as free leftovers, each confirmed by its own service; exit 0', async () => {
+      const iam = new IAMClient(config());
+      const role = await iam.send(new CreateRoleCommand({ RoleName: 'lefty-clock', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+      iam.destroy();
+      const lambda = new LambdaClient(config());
+      await lambda.send(new CreateFunctionCommand({
+        FunctionName: functionName, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role.Role!.Arn!, Tags: tags,
+        // An empty zip archive (its end-of-central-directory record): the function is never invoked.
+        Code: { ZipFile: Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]) },
+      }));
+      lambda.destroy();
+      const sqs = new SQSClient(config());
+      await sqs.send(new CreateQueueCommand({ QueueName: queueName, tags }));
+      sqs.destroy();
+      const found = await scan();
+      expect(found).toEqual({ code: 0, leftovers: expect.arrayContaining([['lambda-function', functionName, false, null], ['sqs-queue', queueName, false, null]]) });
+      expect(found.leftovers).toHaveLength(2);
+      expect(sent.filter((c) => c.status !== undefined).map((c) => c.command)).toEqual(expect.arrayContaining(['GetFunctionConfigurationCommand', 'GetQueueUrlCommand']));
+    }, 120_000);
+
+    test('deleted, they are no longer reported (moto\'s tagging API drops them at once; the probes say gone)', async () => {
+      const lambda = new LambdaClient(config());
+      await lambda.send(new DeleteFunctionCommand({ FunctionName: functionName }));
+      lambda.destroy();
+      const sqs = new SQSClient(config());
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl! }));
+      sqs.destroy();
+      expect(await scan()).toEqual({ code: 0, leftovers: [] });
+      // What the probes would meet in AWS while the tagging API still lists them: the errors they take for "gone".
+      const gone = async (call: Promise<unknown>) => call.then(() => 'there', (error: Error) => error.name);
+      const lambdaAfter = new LambdaClient(config());
+      const sqsAfter = new SQSClient(config());
+      expect([
+        await gone(lambdaAfter.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }))),
+        await gone(sqsAfter.send(new GetQueueUrlCommand({ QueueName: queueName }))),
+      ]).toEqual(['ResourceNotFoundException', 'QueueDoesNotExist']);
+      lambdaAfter.destroy();
+      sqsAfter.destroy();
+    }, 120_000);
   });
 
   describe('a roster: two students in one account, expiry on', () => {

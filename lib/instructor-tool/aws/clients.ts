@@ -10,10 +10,12 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError } from '../core/errors';
@@ -73,10 +75,12 @@ export class AwsClients {
   get ecs() { return this.client('ecs', (c) => new ECSClient(c)); }
   get elbv2() { return this.client('elbv2', (c) => new ElasticLoadBalancingV2Client(c)); }
   get iam() { return this.client('iam', (c) => new IAMClient(c)); }
+  get lambda() { return this.client('lambda', (c) => new LambdaClient(c)); }
   get logs() { return this.client('logs', (c) => new CloudWatchLogsClient(c)); }
   get route53() { return this.client('route53', (c) => new Route53Client(c)); }
   get s3() { return this.client('s3', (c) => new S3Client(c)); }
   get serviceQuotas() { return this.client('quotas', (c) => new ServiceQuotasClient(c)); }
+  get sqs() { return this.client('sqs', (c) => new SQSClient(c)); }
   get ssm() { return this.client('ssm', (c) => new SSMClient(c)); }
   get sts() { return this.client('sts', (c) => new STSClient(c)); }
   get tagging() { return this.client('tagging', (c) => new ResourceGroupsTaggingAPIClient(c)); }

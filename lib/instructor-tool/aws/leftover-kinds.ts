@@ -7,7 +7,8 @@ export type LeftoverKind =
   | 'instance' | 'volume' | 'snapshot' | 'network-interface' | 'security-group' | 'load-balancer' | 'target-group'
   | 'log-group' | 'ecr-repository' | 'bucket' | 'hosted-zone' | 'nat-gateway' | 'elastic-ip' | 'vpc'
   | 'ecs-service' | 'ecs-cluster' | 'ecs-task' | 'auto-scaling-group' | 'internet-gateway' | 'record-set'
-  | 'subnet' | 'route-table' | 'listener' | 'listener-rule' | 'ecs-task-definition' | 'stack' | 'other';
+  | 'subnet' | 'route-table' | 'listener' | 'listener-rule' | 'ecs-task-definition' | 'stack'
+  | 'lambda-function' | 'sqs-queue' | 'launch-template' | 'other';
 
 /**
  * Kinds that keep costing money (or start things that do) while they exist. A network
@@ -17,6 +18,16 @@ export type LeftoverKind =
  * tables and internet gateway (they count against the Region's quotas, and the report names
  * them), listeners and rules (the load balancer is what bills), a stack (its resources bill), and
  * an ECS task definition, which costs nothing in any state.
+ *
+ * Free as well, what the expiry clock and the fleet leave when they outlive their stack: a Lambda
+ * function bills per request and per GB-second of running only, nothing while idle
+ * (https://aws.amazon.com/lambda/pricing/), and the kit's functions run only when CloudFormation
+ * invokes them for a custom resource; an SQS queue bills per request only, so an idle dead-letter
+ * queue costs nothing (https://aws.amazon.com/sqs/pricing/); a launch template costs nothing (the
+ * instances it launches do, and are counted as instances). The expiry schedules could start a
+ * delete, but Scheduler schedules cannot be tagged (only schedule groups can) and go with their
+ * stack, so the scan never meets one. 'other', a tagged ARN of a kind the tool has no name for,
+ * stays billable: it cannot tell.
  */
 export const BILLABLE: ReadonlySet<LeftoverKind> = new Set<LeftoverKind>([
   'instance', 'volume', 'snapshot', 'load-balancer', 'log-group', 'ecr-repository', 'bucket', 'hosted-zone', 'nat-gateway', 'elastic-ip',
@@ -55,6 +66,9 @@ export function deleteCommand(kind: LeftoverKind, id: string): string {
     case 'listener-rule': return `aws elbv2 delete-rule --rule-arn ${id}`;
     case 'ecs-task-definition': return `aws ecs delete-task-definitions --task-definitions ${id} (optional: it costs nothing; an ACTIVE one needs aws ecs deregister-task-definition first)`;
     case 'stack': return `aws cloudformation delete-stack --stack-name ${id} (or class-lab-admin teardown)`;
+    case 'lambda-function': return `aws lambda delete-function --function-name ${id}`;
+    case 'sqs-queue': return `aws sqs delete-queue --queue-url "$(aws sqs get-queue-url --queue-name ${id} --query QueueUrl --output text)"`;
+    case 'launch-template': return `aws ec2 delete-launch-template --launch-template-id ${id}`;
     default: return `delete ${id} in the AWS console (Resource Groups > Tag Editor finds it by the kit's tags)`;
   }
 }
@@ -118,6 +132,9 @@ const TYPE_KINDS: Record<string, LeftoverKind> = {
   'AWS::ElasticLoadBalancingV2::ListenerRule': 'listener-rule',
   'AWS::ECS::TaskDefinition': 'ecs-task-definition',
   'AWS::CloudFormation::Stack': 'stack',
+  'AWS::Lambda::Function': 'lambda-function',
+  'AWS::SQS::Queue': 'sqs-queue',
+  'AWS::EC2::LaunchTemplate': 'launch-template',
 };
 
 /** The kind a CloudFormation type leaves behind, for a retained resource; 'other' when the kit has no name for it. */
@@ -153,7 +170,7 @@ export function candidateFromArn(arn: string): Candidate {
   const ec2: Array<[string, LeftoverKind]> = [
     ['instance/', 'instance'], ['volume/', 'volume'], ['snapshot/', 'snapshot'], ['network-interface/', 'network-interface'],
     ['security-group/', 'security-group'], ['natgateway/', 'nat-gateway'], ['elastic-ip/', 'elastic-ip'], ['vpc/', 'vpc'],
-    ['internet-gateway/', 'internet-gateway'], ['subnet/', 'subnet'], ['route-table/', 'route-table'],
+    ['internet-gateway/', 'internet-gateway'], ['subnet/', 'subnet'], ['route-table/', 'route-table'], ['launch-template/', 'launch-template'],
   ];
   if (service === 'ec2') {
     for (const [prefix, kind] of ec2) if (slash(prefix)) return { kind, id: slash(prefix)!, foundBy: 'tags' };
@@ -174,6 +191,9 @@ export function candidateFromArn(arn: string): Candidate {
   if (service === 'ecs' && resource.startsWith('task/')) return { kind: 'ecs-task', id: arn, foundBy: 'tags' };
   if (service === 'ecs' && resource.startsWith('task-definition/')) return { kind: 'ecs-task-definition', id: arn, foundBy: 'tags' };
   if (service === 'cloudformation' && resource.startsWith('stack/')) return { kind: 'stack', id: arn, foundBy: 'tags' };
+  // arn:aws:lambda:<region>:<account>:function:<name>; arn:aws:sqs:<region>:<account>:<queue name>
+  if (service === 'lambda' && resource.startsWith('function:')) return { kind: 'lambda-function', id: resource.split(':')[1], foundBy: 'tags' };
+  if (service === 'sqs' && resource && !resource.includes(':') && !resource.includes('/')) return { kind: 'sqs-queue', id: resource, foundBy: 'tags' };
   if (service === 'autoscaling' && resource.includes('autoScalingGroupName/')) return { kind: 'auto-scaling-group', id: resource.split('autoScalingGroupName/')[1], foundBy: 'tags' };
   return { kind: 'other', id: arn, foundBy: 'tags' };
 }

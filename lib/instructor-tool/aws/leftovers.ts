@@ -13,7 +13,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
-  DescribeAddressesCommand, DescribeInstancesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand,
+  DescribeAddressesCommand, DescribeInstancesCommand, DescribeInternetGatewaysCommand, DescribeLaunchTemplatesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeSubnetsCommand, DescribeVolumesCommand, DescribeVpcsCommand, Filter,
 } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
@@ -21,13 +21,15 @@ import {
   DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { AwsClients } from './clients';
 import { serviceArnParts } from './arns';
 import { Clock } from '../core/clock';
-import { describeAwsError, isGone, isThrottle } from '../core/errors';
+import { describeAwsError, errorName, isGone, isThrottle } from '../core/errors';
 import { withRetry } from './poller';
 import { KIT_TAGS } from './stacks';
 import { BILLABLE, deleteCommand, Leftover, RecordedResource, Candidate, candidatesFromRecord, candidateFromArn } from './leftover-kinds';
@@ -141,6 +143,13 @@ type Presence = { there: false } | { there: true; billable?: boolean; unverified
 export const INACTIVE_TASK_DEFINITION_NOTE = 'INACTIVE (deregistered): the state CloudFormation leaves a task definition in; it runs nothing and costs nothing';
 const GONE_TASK_DEFINITION = /Unable to describe task definition/i;
 
+/**
+ * SQS's answer for a queue that is not there: the SDK's QueueDoesNotExist (the JSON protocol's
+ * name), or the query protocol's code AWS.SimpleQueueService.NonExistentQueue, which older
+ * endpoints and emulators still send (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html).
+ */
+const GONE_QUEUE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
+
 async function exists(clients: AwsClients, candidate: Candidate): Promise<Presence> {
   const { id } = candidate;
   const probe = async (call: () => Promise<boolean | Presence>): Promise<Presence> => {
@@ -235,6 +244,24 @@ async function exists(clients: AwsClients, candidate: Candidate): Promise<Presen
         return probe(() => Promise.reject(error));
       }
     }
+    // Lambda: ResourceNotFoundException once the function is deleted
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html).
+    case 'lambda-function': return probe(async () => {
+      await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: id }));
+      return true;
+    });
+    case 'sqs-queue': return probe(async () => {
+      try {
+        await clients.sqs.send(new GetQueueUrlCommand({ QueueName: id }));
+        return true;
+      } catch (error) {
+        if (GONE_QUEUE.has(errorName(error))) return false;
+        throw error;
+      }
+    });
+    // EC2: InvalidLaunchTemplateId.NotFound for a deleted template
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+    case 'launch-template': return probe(async () => ((await clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }))).LaunchTemplates ?? []).length > 0);
     // Records and kinds without a describe call the tool makes: reported as there, unverified.
     default: return { there: true, unverified: 'the tool cannot look this kind up; the kit\'s tags still name it' };
   }

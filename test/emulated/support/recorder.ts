@@ -16,7 +16,7 @@ export interface Sent {
   readonly error?: string;
 }
 
-const CLIENT_GETTERS = ['autoscaling', 'cloudformation', 'ec2', 'ecr', 'ecs', 'elbv2', 'iam', 'logs', 'route53', 's3', 'serviceQuotas', 'ssm', 'sts', 'tagging'];
+const CLIENT_GETTERS = ['autoscaling', 'cloudformation', 'ec2', 'ecr', 'ecs', 'elbv2', 'iam', 'lambda', 'logs', 'route53', 's3', 'serviceQuotas', 'sqs', 'ssm', 'sts', 'tagging'];
 
 function record(client: any, sent: Sent[]): void {
   if (client.__classLabTier) return;

@@ -1,10 +1,14 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { DescribeClustersCommand, DescribeServicesCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { BILLABLE, candidateFromArn, candidatesFromRecord, deleteCommand } from '../../../lib/instructor-tool/aws/leftover-kinds';
 import { scanLeftovers } from '../../../lib/instructor-tool/aws/leftovers';
 import { KIT_TAGS } from '../../../lib/instructor-tool/aws/stacks';
 import { aws, resetAws } from '../support/aws-mocks';
-import { testClients, VirtualClock } from '../support/harness';
+import { awsError, testClients, VirtualClock } from '../support/harness';
 
 describe('leftover candidates', () => {
   test.each([
@@ -25,7 +29,11 @@ describe('leftover candidates', () => {
     ['arn:aws:ecs:us-east-1:111122223333:task/class-lab/0abc', 'ecs-task', 'arn:aws:ecs:us-east-1:111122223333:task/class-lab/0abc'],
     ['arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:1234:autoScalingGroupName/lab-fleet', 'auto-scaling-group', 'lab-fleet'],
     ['arn:aws:ec2:us-east-1:111122223333:internet-gateway/igw-0abc', 'internet-gateway', 'igw-0abc'],
-    ['arn:aws:sqs:us-east-1:111122223333:queue', 'other', 'arn:aws:sqs:us-east-1:111122223333:queue'],
+    ['arn:aws:sqs:us-east-1:111122223333:ClassLabStack-ExpiryDeadLetterQueue-AbC', 'sqs-queue', 'ClassLabStack-ExpiryDeadLetterQueue-AbC'],
+    ['arn:aws:lambda:us-east-1:111122223333:function:ClassLabStack-ExpiryClockFunction-AbC', 'lambda-function', 'ClassLabStack-ExpiryClockFunction-AbC'],
+    ['arn:aws-cn:lambda:cn-north-1:111122223333:function:ClassLabStack-ExpiryClockFunction-AbC', 'lambda-function', 'ClassLabStack-ExpiryClockFunction-AbC'],
+    ['arn:aws:ec2:us-east-1:111122223333:launch-template/lt-0abc', 'launch-template', 'lt-0abc'],
+    ['arn:aws:cloudwatch:us-east-1:111122223333:alarm:lab-alarm', 'other', 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:lab-alarm'],
   ])('%s is a %s', (arn, kind, id) => {
     expect(candidateFromArn(arn)).toEqual({ kind, id, foundBy: 'tags' });
   });
@@ -57,6 +65,9 @@ describe('leftover candidates', () => {
     ['elastic-ip', 'eipalloc-1', 'aws ec2 release-address --allocation-id eipalloc-1'],
     ['elastic-ip', '198.51.100.7', 'aws ec2 release-address --public-ip 198.51.100.7'],
     ['network-interface', 'eni-1', 'aws ec2 delete-network-interface --network-interface-id eni-1'],
+    ['lambda-function', 'lab-clock', 'aws lambda delete-function --function-name lab-clock'],
+    ['sqs-queue', 'lab-dlq', 'aws sqs delete-queue --queue-url "$(aws sqs get-queue-url --queue-name lab-dlq --query QueueUrl --output text)"'],
+    ['launch-template', 'lt-0abc', 'aws ec2 delete-launch-template --launch-template-id lt-0abc'],
   ] as const)('a %s leftover is named with the command that deletes it', (kind, id, command) => {
     expect(deleteCommand(kind, id)).toBe(command);
   });
@@ -116,5 +127,52 @@ describe('ECS and Auto Scaling leftovers are looked up, not guessed', () => {
     ]);
     const filters = aws.autoscaling.commandCalls(DescribeAutoScalingGroupsCommand)[0].args[0].input.Filters;
     expect(filters).toEqual(expect.arrayContaining([{ Name: 'tag:student', Values: ['ana'] }]));
+  });
+});
+
+describe('tagged functions, queues and launch templates are confirmed by their own service', () => {
+  const FUNCTION = 'arn:aws:lambda:us-east-1:111122223333:function:ClassLabStack-ana-ExpiryClockFunction-AbC';
+  const QUEUE = 'arn:aws:sqs:us-east-1:111122223333:ClassLabStack-ana-ExpiryDeadLetterQueue-AbC';
+  const TEMPLATE = 'arn:aws:ec2:us-east-1:111122223333:launch-template/lt-0abc';
+  const ALARM = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:lab-alarm';
+  beforeEach(() => {
+    resetAws();
+    aws.tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [FUNCTION, QUEUE, TEMPLATE].map((ResourceARN) => ({ ResourceARN })) });
+    aws.ec2.on(DescribeLaunchTemplatesCommand).rejects(awsError('InvalidLaunchTemplateId.NotFound', 'The specified launch template, with template ID lt-0abc, does not exist.'));
+  });
+  const scan = () => scanLeftovers(testClients(), new VirtualClock(), 'ana', []);
+
+  test('stale tagging results (ResourceNotFoundException, QueueDoesNotExist, InvalidLaunchTemplateId.NotFound) are gone', async () => {
+    expect(await scan()).toEqual([]);
+    expect(aws.lambda.commandCalls(GetFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([{ FunctionName: 'ClassLabStack-ana-ExpiryClockFunction-AbC' }]);
+    expect(aws.sqs.commandCalls(GetQueueUrlCommand).map((c) => c.args[0].input)).toEqual([{ QueueName: 'ClassLabStack-ana-ExpiryDeadLetterQueue-AbC' }]);
+    expect(aws.ec2.commandCalls(DescribeLaunchTemplatesCommand).map((c) => c.args[0].input)).toEqual([{ LaunchTemplateIds: ['lt-0abc'] }]);
+  });
+
+  test('the query protocol\'s code for a missing queue (AWS.SimpleQueueService.NonExistentQueue) is gone too', async () => {
+    aws.sqs.on(GetQueueUrlCommand).rejects(awsError('AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist for this wsdl version.'));
+    expect(await scan()).toEqual([]);
+  });
+
+  test('ones still there are named free, with their delete commands', async () => {
+    aws.lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'ClassLabStack-ana-ExpiryClockFunction-AbC' });
+    aws.sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/ClassLabStack-ana-ExpiryDeadLetterQueue-AbC' });
+    aws.ec2.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [{ LaunchTemplateId: 'lt-0abc' }] });
+    expect((await scan()).map((l) => [l.kind, l.billable, l.unverified, l.command])).toEqual([
+      ['lambda-function', false, undefined, 'aws lambda delete-function --function-name ClassLabStack-ana-ExpiryClockFunction-AbC'],
+      ['sqs-queue', false, undefined, expect.stringContaining('aws sqs delete-queue --queue-url')],
+      ['launch-template', false, undefined, 'aws ec2 delete-launch-template --launch-template-id lt-0abc'],
+    ]);
+  });
+
+  test('access denied on a probe is "cannot tell", never gone', async () => {
+    aws.lambda.on(GetFunctionConfigurationCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: lambda:GetFunctionConfiguration'));
+    aws.sqs.on(GetQueueUrlCommand).rejects(awsError('AccessDenied', 'not authorized to perform: sqs:GetQueueUrl'));
+    expect((await scan()).map((l) => [l.kind, Boolean(l.unverified)])).toEqual([['lambda-function', true], ['sqs-queue', true]]);
+  });
+
+  test('a tagged ARN of a kind the tool has no probe for is billable and says it cannot tell', async () => {
+    aws.tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: ALARM }] });
+    expect(await scan()).toEqual([expect.objectContaining({ kind: 'other', id: ALARM, billable: true, unverified: expect.stringContaining('cannot look this kind up') })]);
   });
 });

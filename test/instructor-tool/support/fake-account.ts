@@ -35,7 +35,7 @@ import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand }
 import {
   DeleteInternetGatewayCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand,
   DescribeAddressesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
-  DescribeInternetGatewaysCommand, DescribeSnapshotsCommand, DescribeSubnetsCommand, DescribeVolumesCommand, DescribeVpcsCommand, DetachInternetGatewayCommand, EC2Client, NetworkInterface,
+  DescribeInternetGatewaysCommand, DescribeLaunchTemplatesCommand, DescribeRouteTablesCommand, DescribeSnapshotsCommand, DescribeSubnetsCommand, DescribeVolumesCommand, DescribeVpcsCommand, DetachInternetGatewayCommand, EC2Client, NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, ListImagesCommand } from '@aws-sdk/client-ecr';
 import {
@@ -45,9 +45,11 @@ import {
 import {
   DeleteLoadBalancerCommand, DeleteTargetGroupCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ChangeResourceRecordSetsCommand, DeleteHostedZoneCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, awsError, CALLER_ARN, VirtualClock } from './harness';
@@ -91,19 +93,29 @@ export interface Scenario {
   readonly forceDeleteMinutes?: number;
 }
 
-/** Resource types the fake models; a template type not listed fails the fake (and its test). */
+/**
+ * Resource types the fake models; a template type not listed fails the fake (and its test).
+ * PLAIN ones never come back from the tagging API: they cannot be tagged (routes, associations,
+ * ingress rules, bucket and queue policies, scaling policies, Scheduler schedules: only schedule
+ * groups take tags, https://docs.aws.amazon.com/scheduler/latest/APIReference/API_TagResource.html),
+ * or GetResources does not return them (IAM users and roles,
+ * https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/supported-services.html).
+ * A taggable type is modelled with its tagged ARN and the probe that confirms it, so a module that
+ * adds one (an alarm, a parameter, a rule, an endpoint) fails here until the fake and the tool's
+ * leftover scan know it.
+ */
 const PLAIN = new Set([
-  'AWS::CDK::Metadata', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::InstanceProfile', 'AWS::EC2::RouteTable', 'AWS::EC2::Route',
-  'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::LaunchTemplate',
-  'AWS::AutoScaling::ScalingPolicy', 'AWS::S3::BucketPolicy', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup',
-  'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::CloudWatch::Alarm', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
-  'AWS::SSM::Parameter', 'AWS::EC2::VPCEndpoint', 'AWS::Events::Rule', 'AWS::IAM::ManagedPolicy', 'AWS::ECR::RepositoryPolicy',
+  'AWS::CDK::Metadata', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::InstanceProfile', 'AWS::EC2::Route',
+  'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+  'AWS::AutoScaling::ScalingPolicy', 'AWS::S3::BucketPolicy', 'AWS::Lambda::Permission', 'AWS::Scheduler::Schedule',
+  'AWS::SQS::QueuePolicy', 'AWS::ApplicationAutoScaling::ScalingPolicy',
 ]);
 const STATEFUL = new Set([
   'AWS::CloudFormation::Stack', 'AWS::S3::Bucket', 'Custom::S3AutoDeleteObjects', 'Custom::LabExpiryClock', 'AWS::ECR::Repository', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet',
   'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::SecurityGroup',
   'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ECS::Cluster', 'AWS::ECS::Service',
   'AWS::AutoScaling::AutoScalingGroup', 'AWS::Logs::LogGroup', 'AWS::ECS::TaskDefinition', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::EC2::RouteTable', 'AWS::EC2::LaunchTemplate', 'AWS::Lambda::Function', 'AWS::SQS::Queue',
 ]);
 
 /** Whether the fake has a model for a CloudFormation resource type. */
@@ -170,6 +182,11 @@ export class FakeAccount {
   readonly taskDefinitions = new Map<string, 'ACTIVE' | 'INACTIVE'>();
   readonly listeners = new Set<string>();
   readonly rules = new Set<string>();
+  /** Route tables, launch templates, Lambda functions (by name) and SQS queues (by name): tagged, gone with their stack. */
+  readonly routeTables = new Set<string>();
+  readonly launchTemplates = new Set<string>();
+  readonly functions = new Set<string>();
+  readonly queues = new Set<string>();
   /** When the tagging API first saw a tagged resource gone (it keeps returning it for staleTagMinutes). */
   private readonly diedAt = new Map<string, number>();
   /** ECS clusters by name; a cluster with ACTIVE or DRAINING services cannot be deleted. */
@@ -372,7 +389,31 @@ export class FakeAccount {
         this.logGroups.add(name);
         return name;
       }
-      case 'AWS::Lambda::Function': return `${stack.name}-${res.logicalId}`.slice(0, 56) + this.id('');
+      case 'AWS::Lambda::Function': {
+        const name = `${stack.name}-${res.logicalId}`.slice(0, 56) + this.id('');
+        this.functions.add(name);
+        this.tag(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`, stack, () => this.functions.has(name));
+        return name;
+      }
+      case 'AWS::SQS::Queue': {
+        // Ref of a queue is its URL; the tagging API names it by ARN.
+        const name = `${stack.name}-${res.logicalId}-${this.id('')}`.slice(0, 80);
+        this.queues.add(name);
+        this.tag(`arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`, stack, () => this.queues.has(name));
+        return `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
+      }
+      case 'AWS::EC2::LaunchTemplate': {
+        const lt = this.id('lt-');
+        this.launchTemplates.add(lt);
+        this.tag(`arn:aws:ec2:us-east-1:${ACCOUNT}:launch-template/${lt}`, stack, () => this.launchTemplates.has(lt));
+        return lt;
+      }
+      case 'AWS::EC2::RouteTable': {
+        const rtb = this.id('rtb-');
+        this.routeTables.add(rtb);
+        this.tag(`arn:aws:ec2:us-east-1:${ACCOUNT}:route-table/${rtb}`, stack, () => this.routeTables.has(rtb));
+        return rtb;
+      }
       default: return this.id(`${res.type.split('::').pop()!.toLowerCase()}-`);
     }
   }
@@ -572,6 +613,10 @@ export class FakeAccount {
       case 'AWS::ElasticLoadBalancingV2::Listener': this.listeners.delete(id); return undefined;
       case 'AWS::ElasticLoadBalancingV2::ListenerRule': this.rules.delete(id); return undefined;
       case 'AWS::Logs::LogGroup': this.logGroups.delete(id); return undefined;
+      case 'AWS::EC2::RouteTable': this.routeTables.delete(id); return undefined;
+      case 'AWS::EC2::LaunchTemplate': this.launchTemplates.delete(id); return undefined;
+      case 'AWS::Lambda::Function': this.functions.delete(id); return undefined;
+      case 'AWS::SQS::Queue': this.queues.delete(id.split('/').pop()!); return undefined;
       default: return undefined;
     }
   }
@@ -619,7 +664,7 @@ export class FakeAccount {
   private wire(): void {
     const clients = {
       cfn: CloudFormationClient, s3: S3Client, ecr: ECRClient, r53: Route53Client, ec2: EC2Client, logs: CloudWatchLogsClient, elbv2: ElasticLoadBalancingV2Client,
-      tag: ResourceGroupsTaggingAPIClient, sts: STSClient, ecs: ECSClient, asg: AutoScalingClient,
+      tag: ResourceGroupsTaggingAPIClient, sts: STSClient, ecs: ECSClient, asg: AutoScalingClient, lambda: LambdaClient, sqs: SQSClient,
     };
     for (const client of Object.values(clients)) this.mocks.push(Object.assign({ client, mock: mockClient(client as any) }, { restore() { (this as any).mock.restore(); } }));
     this.on(clients.sts, GetCallerIdentityCommand, 'STS.GetCallerIdentity', () => ({ Account: ACCOUNT, Arn: CALLER_ARN, UserId: 'AIDATEST' }));
@@ -836,6 +881,16 @@ export class FakeAccount {
       if (missing) throw awsError('InvalidSubnetID.NotFound', `The subnet ID '${missing}' does not exist`);
       return { Subnets: (input.SubnetIds ?? []).map((id: string) => ({ SubnetId: id, VpcId: this.subnets.get(id) })) };
     });
+    this.on(clients.ec2, DescribeRouteTablesCommand, 'EC2.DescribeRouteTables', (input) => {
+      const missing = (input.RouteTableIds ?? []).find((id: string) => !this.routeTables.has(id));
+      if (missing) throw awsError('InvalidRouteTableID.NotFound', `The routeTable ID '${missing}' does not exist`);
+      return { RouteTables: (input.RouteTableIds ?? []).map((id: string) => ({ RouteTableId: id })) };
+    });
+    this.on(clients.ec2, DescribeLaunchTemplatesCommand, 'EC2.DescribeLaunchTemplates', (input) => {
+      const missing = (input.LaunchTemplateIds ?? []).find((id: string) => !this.launchTemplates.has(id));
+      if (missing) throw awsError('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${missing}, does not exist.`);
+      return { LaunchTemplates: (input.LaunchTemplateIds ?? []).map((id: string) => ({ LaunchTemplateId: id })) };
+    });
     this.on(clients.ec2, DescribeInternetGatewaysCommand, 'EC2.DescribeInternetGateways', (input) => {
       const missing = (input.InternetGatewayIds ?? []).find((id: string) => !this.gateways.has(id));
       if (missing) throw awsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${missing}' does not exist`);
@@ -987,6 +1042,17 @@ export class FakeAccount {
       return {};
     });
 
+    // Lambda and SQS, as their API references describe the read calls the tool makes.
+    this.on(clients.lambda, GetFunctionConfigurationCommand, 'Lambda.GetFunctionConfiguration', (input) => {
+      const name = String(input.FunctionName).split(':function:').pop()!.split(':')[0];
+      if (!this.functions.has(name)) throw awsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`);
+      return { FunctionName: name, FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`, State: 'Active' };
+    });
+    this.on(clients.sqs, GetQueueUrlCommand, 'SQS.GetQueueUrl', (input) => {
+      if (!this.queues.has(input.QueueName)) throw awsError('QueueDoesNotExist', 'The specified queue does not exist.');
+      return { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${input.QueueName}` };
+    });
+
     // Resource Groups Tagging API: what still exists and carries the filter's tags.
     this.on(clients.tag, GetResourcesCommand, 'Tagging.GetResources', (input) => {
       // "Previously tagged" resources: a deleted one keeps coming back for staleTagMinutes.
@@ -1046,6 +1112,10 @@ export class FakeAccount {
       this.gateways.delete(id);
       this.listeners.delete(id);
       this.rules.delete(id);
+      this.routeTables.delete(id);
+      this.launchTemplates.delete(id);
+      this.functions.delete(id);
+      this.queues.delete(id.split('/').pop()!);
       if (this.taskDefinitions.has(id)) this.taskDefinitions.set(id, 'INACTIVE');
       if (this.clusters.has(id)) this.clusters.get(id)!.status = 'INACTIVE';
       if (this.services.has(id)) this.services.get(id)!.status = 'INACTIVE';
@@ -1073,6 +1143,10 @@ export class FakeAccount {
       ...[...this.subnets.keys()].map((v) => `subnet ${v}`),
       ...[...this.gateways].map((g) => `internet gateway ${g}${[...this.igwAttachments.entries()].find(([, i]) => i === g) ? ' (attached)' : ''}`),
       ...[...this.securityGroups].map((g) => `security group ${g}`),
+      ...[...this.routeTables].map((t) => `route table ${t}`),
+      ...[...this.launchTemplates].map((t) => `launch template ${t}`),
+      ...[...this.functions].map((f) => `Lambda function ${f}`),
+      ...[...this.queues].map((q) => `SQS queue ${q}`),
       // INACTIVE task definitions are what CloudFormation leaves in a real account: not listed.
       ...[...this.taskDefinitions].filter(([, st]) => st === 'ACTIVE').map(([arn]) => `task definition ${arn}`),
     ];

@@ -247,6 +247,42 @@ describe('what a real account shows after the delete', () => {
     expect([...account.taskDefinitions.values()]).toEqual(definitions.map(() => 'INACTIVE'));
   });
 
+  test('stale tagging results for the expiry clock\'s function and dead-letter queue, the bucket-emptying function and the launch template: confirmed gone by Lambda, SQS and EC2, exit 0', async () => {
+    const account = deploy('default');
+    const functions = [...account.functions];
+    const queues = [...account.queues];
+    const templates = [...account.launchTemplates];
+    // The expiry clock, the S3 auto-delete handler; the expiry dead-letter queue; the fleet's launch template.
+    expect([functions.length, queues.length, templates.length]).toEqual([2, 1, 1]);
+    const run = await teardown();
+    expect({ code: run.code, leftovers: run.json().leftovers.solo.filter((l: any) => l.kind !== 'ecs-task-definition'), remaining: account.remaining() })
+      .toEqual({ code: 0, leftovers: [], remaining: [] });
+    // The tagging API still named every one of them (staleTagMinutes), so each was looked up.
+    const calls = (op: string) => account.calls.filter((c) => c === op).length;
+    expect([calls('Lambda.GetFunctionConfiguration'), calls('SQS.GetQueueUrl'), calls('EC2.DescribeLaunchTemplates')]).toEqual([2, 1, 1]);
+  });
+
+  test('a function, queue and launch template that outlived their stack are named, free, with their delete commands; exit 0', async () => {
+    const account = deploy('default');
+    const [fn] = [...account.functions];
+    const [queue] = [...account.queues];
+    const [template] = [...account.launchTemplates];
+    expect((await teardown()).code).toBe(0);
+    // Still there after the delete (retained, or put back by hand with the kit's tags): what the next run finds.
+    account.functions.add(fn);
+    account.queues.add(queue);
+    account.launchTemplates.add(template);
+    const run = await teardown();
+    expect(run.code).toBe(0);
+    expect(run.json().leftovers.solo.filter((l: any) => l.kind !== 'ecs-task-definition')).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'lambda-function', id: fn, billable: false, command: `aws lambda delete-function --function-name ${fn}` }),
+      expect.objectContaining({ kind: 'sqs-queue', id: queue, billable: false, command: expect.stringContaining(`aws sqs get-queue-url --queue-name ${queue}`) }),
+      expect.objectContaining({ kind: 'launch-template', id: template, billable: false, command: `aws ec2 delete-launch-template --launch-template-id ${template}` }),
+    ]));
+    expect(run.json().leftovers.solo.filter((l: any) => l.kind !== 'ecs-task-definition')).toHaveLength(3);
+    expect(run.json().leftovers.solo.some((l: any) => l.unverified)).toBe(false);
+  });
+
   test('the report says why an INACTIVE task definition is free', async () => {
     deploy('default');
     const run = await runCli(['teardown', '--all', '--delete', '--yes'], { clock });
