@@ -233,6 +233,16 @@ def records_made_by_cloudformation_can_be_deleted() -> Any:
     return [listed_in_full, [r["Type"] for r in route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]]]
 
 
+@check
+def tagging_lists_launch_templates() -> Any:
+    client("ec2").create_launch_template(
+        LaunchTemplateName="fleet", LaunchTemplateData={"InstanceType": "t3.micro"},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "course", "Value": "class-03"}]}],
+    )
+    listed = client("resourcegroupstaggingapi").get_resources(TagFilters=[{"Key": "course", "Values": ["class-03"]}])["ResourceTagMappingList"]
+    return [m["ResourceARN"].split(":")[-1].split("/")[0] for m in listed]
+
+
 def main() -> None:
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
     if mode not in ("stock", "patched"):

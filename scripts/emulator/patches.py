@@ -490,6 +490,33 @@ def records_made_by_cloudformation_can_be_deleted() -> None:
     RecordSet.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
 
 
+@patch
+def tagging_lists_launch_templates() -> None:
+    """The Resource Groups Tagging API's GetResources returns EC2 launch templates with their tags
+    (the fleet's, which the kit tags); stock moto's GetResources has no launch-template source, so
+    a tagged template is never listed and teardown's probe of one (DescribeLaunchTemplates) never
+    runs."""
+    from moto.resourcegroupstaggingapi.models import ResourceGroupsTaggingAPIBackend
+    from moto.utilities.utils import get_partition
+
+    original = ResourceGroupsTaggingAPIBackend._get_resources_generator
+
+    def matches(tags: dict[str, str], tag_filters: Any) -> bool:
+        return all(f.get("Key") in tags and (not f.get("Values") or tags[f["Key"]] in f["Values"]) for f in tag_filters or [])
+
+    def generator(self, tag_filters=None, resource_type_filters=None):  # type: ignore[no-untyped-def]
+        yield from original(self, tag_filters=tag_filters, resource_type_filters=resource_type_filters)
+        if resource_type_filters and not {"ec2", "ec2:launch-template"} & set(resource_type_filters):
+            return
+        for template in self.ec2_backend.launch_templates.values():
+            tags = {t["key"]: t["value"] for t in self.ec2_backend.describe_tags(filters={"resource-id": [template.id]})}
+            if tags and matches(tags, tag_filters):
+                arn = f"arn:{get_partition(self.region_name)}:ec2:{self.region_name}:{self.account_id}:launch-template/{template.id}"
+                yield {"ResourceARN": arn, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+    ResourceGroupsTaggingAPIBackend._get_resources_generator = generator  # type: ignore[method-assign]
+
+
 def apply_all() -> list[str]:
     for fn in PATCHES.values():
         fn()

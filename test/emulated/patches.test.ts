@@ -38,6 +38,8 @@ const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
   gateway_attachment_physical_id: { stock: '<vpc>', aws: 'IGW|<vpc>' },
   // [the listed alias target has EvaluateTargetHealth, the DELETE of the record as listed]
   records_made_by_cloudformation_can_be_deleted: { stock: [false, 'InvalidInput'], aws: [true, ['NS', 'SOA']] },
+  // The resource types GetResources lists for a tagged launch template.
+  tagging_lists_launch_templates: { stock: [], aws: ['launch-template'] },
   non_empty_bucket_fails_delete: { stock: ['DELETE_COMPLETE', ['full-lab']], aws: ['DELETE_FAILED', ['full-lab']] },
 };
 
