@@ -67,7 +67,10 @@ export function deleteCommand(kind: LeftoverKind, id: string): string {
     case 'ecs-task-definition': return `aws ecs delete-task-definitions --task-definitions ${id} (optional: it costs nothing; an ACTIVE one needs aws ecs deregister-task-definition first)`;
     case 'stack': return `aws cloudformation delete-stack --stack-name ${id} (or class-lab-admin teardown)`;
     case 'lambda-function': return `aws lambda delete-function --function-name ${id}`;
-    case 'sqs-queue': return `aws sqs delete-queue --queue-url "$(aws sqs get-queue-url --queue-name ${id} --query QueueUrl --output text)"`;
+    // A tagged queue is named by its name; a retained one by its physical id, the queue URL.
+    case 'sqs-queue': return id.startsWith('https://')
+      ? `aws sqs delete-queue --queue-url ${id}`
+      : `aws sqs delete-queue --queue-url "$(aws sqs get-queue-url --queue-name ${id} --query QueueUrl --output text)"`;
     case 'launch-template': return `aws ec2 delete-launch-template --launch-template-id ${id}`;
     default: return `delete ${id} in the AWS console (Resource Groups > Tag Editor finds it by the kit's tags)`;
   }

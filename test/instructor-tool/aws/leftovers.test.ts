@@ -67,6 +67,7 @@ describe('leftover candidates', () => {
     ['network-interface', 'eni-1', 'aws ec2 delete-network-interface --network-interface-id eni-1'],
     ['lambda-function', 'lab-clock', 'aws lambda delete-function --function-name lab-clock'],
     ['sqs-queue', 'lab-dlq', 'aws sqs delete-queue --queue-url "$(aws sqs get-queue-url --queue-name lab-dlq --query QueueUrl --output text)"'],
+    ['sqs-queue', 'https://sqs.us-east-1.amazonaws.com/111122223333/lab-dlq', 'aws sqs delete-queue --queue-url https://sqs.us-east-1.amazonaws.com/111122223333/lab-dlq'], // retained: its physical id is the URL
     ['launch-template', 'lt-0abc', 'aws ec2 delete-launch-template --launch-template-id lt-0abc'],
   ] as const)('a %s leftover is named with the command that deletes it', (kind, id, command) => {
     expect(deleteCommand(kind, id)).toBe(command);
