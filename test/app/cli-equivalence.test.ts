@@ -14,17 +14,28 @@ import { synthesizeClassLab } from '../../lib/app/class-lab-app';
 import { CLASS_MODULES, SANDBOXES } from '../../lib/settings/settings-table';
 import { cdkSynthArgs, cdkSynthEnv } from '../support/cdk-cli';
 import { cliContext } from '../support/cli-context';
-import { CliAssembly, cliAssembly, readAssembly, variantProject } from '../support/cli-synth';
+import { BUILTIN_VALIDATION_VARIANT, CliAssembly, cliAssembly, readAssembly, variantProject, variantSynthEnv } from '../support/cli-synth';
+import { builtinValidationEnabled } from '../../lib/guardrails/roster-guardrails';
 import { repoCdkJson } from '../support/project';
 import { normalizeTemplate } from '../support/synth';
 import { variant, VARIANT_NAMES, VARIANTS } from '../support/variants';
 
-/** The app's entry point (bin/class-lab.ts) run in this process on the variant's project folder. */
+/** Whether each in-process build ran aws-cdk-lib's built-in CloudFormation validation. */
+const builtinValidationRan = new Map<string, boolean>();
+
+/**
+ * The app's entry point (bin/class-lab.ts) run in this process on the variant's project folder,
+ * with every check on: the guardrails and aws-cdk-lib's built-in validation, which only the
+ * default variant's CLI synth runs (BUILTIN_VALIDATION_VARIANT), so here every variant passes it.
+ */
 function inProcessAssembly(name: (typeof VARIANT_NAMES)[number]): CliAssembly {
   const project = variantProject(name);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `class-lab-in-process-${name}-`));
   const errors: string[] = [];
-  const status = synthesizeClassLab({ projectDir: project.dir, outdir, context: cliContext({}, repoCdkJson().context), error: (line) => errors.push(line) });
+  const status = synthesizeClassLab({
+    projectDir: project.dir, outdir, context: cliContext({}, repoCdkJson().context), error: (line) => errors.push(line),
+    beforeSynth: (app) => builtinValidationRan.set(name, builtinValidationEnabled(app)),
+  });
   if (status !== 0) throw new Error(`in-process synth of ${name} failed:\n${errors.join('\n')}`);
   return readAssembly(project, outdir);
 }
@@ -51,6 +62,22 @@ describe.each(VARIANT_NAMES)('the %s variant', (name) => {
   test('has the same stack properties in manifest.json (name, tags, termination protection, roles)', () => {
     expect(cli.stacks().length).toBeGreaterThan(0);
     expect(stackProperties(inProcess)).toEqual(stackProperties(cli));
+  });
+
+  test('passes aws-cdk-lib\'s built-in CloudFormation validation in its in-process build', () => {
+    // The build above stops with an error on a finding; this says the validation was on.
+    expect(builtinValidationRan.get(name)).toBe(true);
+  });
+});
+
+describe('aws-cdk-lib\'s built-in validation in the CLI synths', () => {
+  test('runs in the default variant\'s, as in a student\'s npx cdk synth ClassLabStack', () => {
+    expect(BUILTIN_VALIDATION_VARIANT).toBe('default');
+    expect(variantSynthEnv('default').CDK_VALIDATION).toBeUndefined();
+  });
+
+  test('is off in every other variant (the in-process builds, with it on, give the same templates)', () => {
+    for (const name of VARIANT_NAMES.filter((n) => n !== BUILTIN_VALIDATION_VARIANT)) expect(variantSynthEnv(name).CDK_VALIDATION).toBe('false');
   });
 });
 
