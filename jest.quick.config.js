@@ -2,6 +2,9 @@
 // every file that does not reach `node:child_process` through its imports inside test/ (the real
 // CDK CLI, cfn-lint, shellcheck, bash, moto, the sample app's server). Computed from the imports,
 // so a new test is in the right tier without a list to keep. `npm test` runs everything.
+// A file whose opening comment says `@tier full <why>` stays out too: a proof over many whole-app
+// synths (pairwise combinations, byte-identical re-synths, validators once per shape against
+// every stack), which no single edit needs and which would be a third of the loop's time.
 const fs = require('node:fs');
 const path = require('node:path');
 const base = require('./jest.config');
@@ -35,10 +38,17 @@ function testFiles(dir) {
   });
 }
 
+/** The file's opening comment marks it for the full tier only, with its reason. */
+const FULL_TIER = /^\s*\*\s*@tier full[:\s]+\S/m;
+function markedFull(file) {
+  const opening = fs.readFileSync(file, 'utf8').match(/\/\*\*[\s\S]*?\*\//);
+  return opening !== null && FULL_TIER.test(opening[0]);
+}
+
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 module.exports = {
   ...base,
   globalSetup: undefined,
-  testPathIgnorePatterns: ['/node_modules/', ...testFiles(TEST_ROOT).filter(startsProcesses).map((f) => `${escape(f)}$`)],
+  testPathIgnorePatterns: ['/node_modules/', ...testFiles(TEST_ROOT).filter((f) => startsProcesses(f) || markedFull(f)).map((f) => `${escape(f)}$`)],
 };

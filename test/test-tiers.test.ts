@@ -15,6 +15,12 @@ test('leaves out every test that starts a process, directly or through a support
   }
 });
 
+test('leaves out the files whose opening comment marks them @tier full, each with its reason', () => {
+  for (const file of ['test/app/synthesis.test.ts', 'test/guardrails/roster-guardrails.test.ts']) {
+    expect([file, skipped(file)]).toEqual([file, true]);
+  }
+});
+
 test('keeps the unit and snapshot tests, and runs no CLI synth before them', () => {
   for (const file of ['test/settings/lab-config.test.ts', 'test/app/class-lab-stack.test.ts', 'test/instructor-tool/teardown/teardown.test.ts', 'test/layout.test.ts']) {
     expect([file, skipped(file)]).toEqual([file, false]);

@@ -2,6 +2,8 @@
  * One template, whoever synthesizes: with or without the CDK CLI's CDK_DEFAULT_ACCOUNT/REGION,
  * at any time, the same settings give byte-identical output, offline. And every combination
  * of the settings that shape the stacks synthesizes (a pairwise set).
+ *
+ * @tier full: dozens of whole-app synths, a proof about every combination rather than one module.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,3 +1,10 @@
+/**
+ * The guardrails of a roster run once per stack shape (lib/guardrails/roster-guardrails.ts): each
+ * validator, run that way, gives the same findings as run on every student's stack.
+ *
+ * @tier full: every validator run twice over a four-student roster, a proof of the optimization
+ * rather than a check of one module.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

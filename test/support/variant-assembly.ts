@@ -264,7 +264,7 @@ export function variantAssembly(name: VariantName, options: VariantAssemblyOptio
       return JSON.parse(fs.readFileSync(report, 'utf8'));
     },
   };
-  assemblies.set(name, result);
+  assemblies.set(key, result);
   return result;
 }
 

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { APP_CONTAINER_NAME, APP_PATH_PATTERNS, APP_RULE_PRIORITY, PLACEHOLDER_VERSION } from '../../../lib/app/modules/ecs';
@@ -8,6 +7,7 @@ import { NODE_BASE_IMAGE, SAMPLE_APP_BASE_PATH, SAMPLE_APP_DIR, SAMPLE_APP_HEALT
 import { evaluate, FAKE_ACCOUNT, FAKE_REGION, Resolver } from '../../support/cfn-values';
 import { request, startNodeServer } from '../../support/node-server';
 import { resourcesOfType, SynthesizedLab, synthLab } from '../../support/synth';
+import { VariantAssembly, variantAssembly } from '../../support/variant-assembly';
 
 const REPOSITORY_NAME = 'classlabstack-ecrrepository-abc123';
 const REPOSITORY_URI = `${FAKE_ACCOUNT}.dkr.ecr.${FAKE_REGION}.amazonaws.com/${REPOSITORY_NAME}`;
@@ -23,6 +23,13 @@ const deployed: Resolver = (kind, name) => {
 
 function ecsTemplate(lab: SynthesizedLab): Template {
   return lab.template(lab.stack.ecsService!);
+}
+
+/** The ECS module's nested template in a variant's assembly. */
+function nestedEcsTemplate(assembly: VariantAssembly): Template {
+  const files = [...assembly.templates().keys()].filter((f) => /EcsService\w*\.nested\.template\.json$/.test(f));
+  expect(files).toHaveLength(1);
+  return assembly.template(files[0]);
 }
 
 function onlyResource(template: Template, type: string): Record<string, any> {
@@ -47,12 +54,6 @@ function executionPolicyStatements(template: Template): Array<Record<string, any
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
     .flatMap((p) => p.Properties.PolicyDocument.Statement);
-}
-
-/** No cdk-nag or Guard finding left unacknowledged, for a synth with the guardrails on. */
-function expectCleanGuardrails(lab: SynthesizedLab): void {
-  const report = JSON.parse(fs.readFileSync(path.join(lab.app.outdir, 'validation-report.json'), 'utf8'));
-  expect((report.pluginReports as Array<Record<string, any>>).flatMap((p) => p.violations)).toEqual([]);
 }
 
 describe('ECS module: a Fargate service behind the shared load balancer', () => {
@@ -272,12 +273,12 @@ describe('ECS module: a Fargate service behind the shared load balancer', () => 
 });
 
 describe('ECS module with imageTag: the kit\'s ECR image', () => {
-  // Guardrails on: this is the synth the lab's exercise deploys.
-  const lab = synthLab({ imageTag: 'v2' });
-  const ecs = ecsTemplate(lab);
+  // Guardrails on: this is the synth the lab's exercise deploys (the image-tag variant, as the CLI synthesized it).
+  const lab = variantAssembly('image-tag', { checks: true });
+  const ecs = nestedEcsTemplate(lab);
 
   test('cdk-nag and Guard report nothing unacknowledged', () => {
-    expectCleanGuardrails(lab);
+    expect(lab.validationReport().pluginReports.flatMap((p) => p.violations)).toEqual([]);
   });
 
   test('the task runs the repository URI at that tag, with the image\'s own command and version', () => {
@@ -286,7 +287,7 @@ describe('ECS module with imageTag: the kit\'s ECR image', () => {
     expect(container.Command).toBeUndefined();
     expect(environmentOf(container).APP_VERSION).toBeUndefined();
     expect(container.User).toBe(SAMPLE_APP_USER);
-    expect(evaluate(lab.root.toJSON().Outputs.AppImage.Value, deployed)).toBe(`${REPOSITORY_URI}:v2`);
+    expect(evaluate(lab.root().toJSON().Outputs.AppImage.Value, deployed)).toBe(`${REPOSITORY_URI}:v2`);
   });
 
   test('the execution role may pull from the kit\'s repository only, and write its logs', () => {
@@ -303,7 +304,7 @@ describe('ECS module with imageTag: the kit\'s ECR image', () => {
   });
 
   test('everything else stays the same: the same target group check, rule and service settings', () => {
-    const placeholder = ecsTemplate(synthLab());
+    const placeholder = nestedEcsTemplate(variantAssembly('default'));
     for (const type of ['AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ECS::Service']) {
       expect(ecs.findResources(type)).toEqual(placeholder.findResources(type));
     }
