@@ -141,6 +141,11 @@ type Presence = { there: false } | { there: true; billable?: boolean; unverified
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-definition-state.html
  */
 export const INACTIVE_TASK_DEFINITION_NOTE = 'INACTIVE (deregistered): the state CloudFormation leaves a task definition in; it runs nothing and costs nothing';
+/**
+ * ECS's answer (a ClientException) for a task definition that is not there: AWS documents no
+ * error code for it; the message is what callers see for a deleted one
+ * (https://github.com/hashicorp/terraform-provider-aws/issues/29749).
+ */
 const GONE_TASK_DEFINITION = /Unable to describe task definition/i;
 
 /**
