@@ -3,51 +3,54 @@
  * (see support/fake-account.ts): each variant tears down to nothing with exit 0, and each
  * blocker the kit meets ends gone or with the exact leftover named.
  */
-import { CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
-import { synthLab, SynthesizedLab } from '../../support/synth';
 import { DeployedTemplate, FakeAccount, isModelled, Scenario } from '../support/fake-account';
 import { FakeIo, runCli, testClients, VirtualClock } from '../support/harness';
+import { variantAssembly } from '../../support/variant-assembly';
+import { VariantName } from '../../support/variants';
 import { inventory } from '../../../lib/instructor-tool/aws/stack-resources';
 import { Reporter } from '../../../lib/instructor-tool/core/output';
 import { TeardownContext } from '../../../lib/instructor-tool/teardown/context';
 import { deleteStudentStack } from '../../../lib/instructor-tool/teardown/stack-delete';
 
-const VARIANTS: Record<string, Record<string, string>> = {
-  default: {},
-  student: { student: 'ana' },
-  'learner-lab': { sandbox: 'learner-lab', expiresAfterHours: '4' },
-  imageTag: { imageTag: 'v1' },
-};
-const labs = new Map<string, SynthesizedLab>();
-const labOf = (variant: string) => {
-  if (!labs.has(variant)) labs.set(variant, synthLab(VARIANTS[variant], { guardrails: false }));
-  return labs.get(variant)!;
-};
+/** The variants deployed here, read from the suite's shared synth (the CLI's templates under npm test). */
+const VARIANTS: VariantName[] = ['default', 'student', 'learner-lab', 'image-tag'];
 
-/** A stack's template and, keyed by their logical id in it, its nested stacks' templates. */
-function deployedTemplate(lab: SynthesizedLab, stack: Stack, transform: (t: Record<string, any>) => Record<string, any> = (t) => t): DeployedTemplate {
+/**
+ * A template of the assembly and, keyed by their logical id in it, its nested stacks' templates:
+ * a nested stack resource names its template file in its `aws:asset:path` metadata.
+ */
+function deployedTemplate(templates: Map<string, Record<string, any>>, file: string, transform: (t: Record<string, any>) => Record<string, any>): DeployedTemplate {
+  const template = templates.get(file);
+  if (!template) throw new Error(`the assembly has no template ${file}`);
   const nested: Record<string, DeployedTemplate> = {};
-  for (const child of stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c) && c.nestedStackParent === stack)) {
-    const resource = child.nestedStackResource as CfnElement;
-    nested[stack.resolve(resource.logicalId)] = deployedTemplate(lab, child, transform);
+  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    const nestedFile = resource.Metadata?.['aws:asset:path'];
+    if (typeof nestedFile !== 'string') throw new Error(`nested stack ${logicalId} of ${file} names no template file (aws:asset:path)`);
+    nested[logicalId] = deployedTemplate(templates, nestedFile, transform);
   }
-  return { template: transform(JSON.parse(JSON.stringify(lab.template(stack).toJSON()))), nested };
+  return { template: transform(template), nested };
 }
 
 let clock: VirtualClock;
 let fake: FakeAccount | undefined;
 
-function deploy(variant: string, scenario: Scenario = {}, transform?: (t: Record<string, any>) => Record<string, any>): FakeAccount {
+/** Every stack of the variant deployed as the CLI deploys it: its template files and its manifest tags. */
+function deploy(variant: VariantName, scenario: Scenario = {}, transform: (t: Record<string, any>) => Record<string, any> = (t) => t): FakeAccount {
   fake?.restore();
   clock = new VirtualClock();
   fake = new FakeAccount(clock, scenario);
-  const lab = labOf(variant);
-  for (const stack of lab.stacks) fake.deploy(stack.stackName, deployedTemplate(lab, stack, transform), stack.tags.tagValues());
+  const assembly = variantAssembly(variant);
+  // Read afresh per deploy: a transform edits its own copy.
+  const templates = assembly.templates();
+  for (const stack of assembly.stacks()) {
+    fake.deploy(stack.stackName, deployedTemplate(templates, stack.properties.templateFile ?? `${stack.id}.template.json`, transform), assembly.stackTags(stack.id));
+  }
   return fake;
 }
 
-// Synthesis (once per variant for this file, when a test first needs it) is the slow part; the
-// teardowns run on virtual time. Lazy, so a run of a few tests (a mutant's) synthesizes only theirs.
+// The templates come from the suite's shared synth (built in-process once per tree when the CLI has
+// not synthesized them, as in the quick tier); the teardowns run on virtual time.
 jest.setTimeout(120_000);
 
 const teardown = (...extra: string[]) => runCli(['teardown', '--all', '--delete', '--yes', '--json', ...extra], { clock });
@@ -61,13 +64,13 @@ const withoutEmptyOnDelete = (t: Record<string, any>) => {
 };
 
 describe('the fake account models every resource type the kit synthesizes', () => {
-  test.each(Object.keys(VARIANTS))('%s: no type without a model (a new module must add one)', (variant) => {
-    const types = new Set([...labOf(variant).allTemplates().values()].flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => r.Type as string)));
+  test.each(VARIANTS)('%s: no type without a model (a new module must add one)', (variant) => {
+    const types = new Set([...variantAssembly(variant).templates().values()].flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => r.Type as string)));
     expect([...types].filter((t) => !isModelled(t))).toEqual([]);
   });
 });
 
-describe.each(Object.keys(VARIANTS))('teardown of the %s variant in the fake account', (variant) => {
+describe.each(VARIANTS)('teardown of the %s variant in the fake account', (variant) => {
   test('ends with nothing left, exit 0, after waiting out the draining interfaces', async () => {
     const account = deploy(variant);
     expect(account.remaining().length).toBeGreaterThan(0);
