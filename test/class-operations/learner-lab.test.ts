@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ClassLabStack } from '../../lib/app/class-lab-stack';
 import { loadLabConfig } from '../../lib/settings/lab-config';
-import { defineWithLabRole, LabRoleStackSynthesizer, rolePaths } from '../../lib/class-operations/learner-lab';
+import { defineWithLabRole, rolePaths } from '../../lib/class-operations/learner-lab';
 import { parse } from 'yaml';
 import { resourcesOfType, synthLab } from '../support/synth';
 import { variantAssembly, variantResourcesOfType } from '../support/variant-assembly';
@@ -104,6 +104,10 @@ function resourcesOfTypeIn(templates: Map<string, Record<string, any>>, type: st
   return [...templates.values()].flatMap((t) => Object.values<Record<string, any>>(t.Resources ?? {}).filter((r) => r.Type === type));
 }
 
+/** The fleet in a sandbox whose role has another name and a path (labRoleArn), built once for the tests that read it. */
+let renamed: ReturnType<typeof synthLab> | undefined;
+const renamedLabRole = () => (renamed ??= synthLab({ sandbox: 'learner-lab', modules: 'ec2', labRoleArn: 'arn:aws:iam::123456789012:role/sandbox/SandboxRole' }, { guardrails: false }));
+
 describe('the app with -c sandbox=learner-lab', () => {
   // The learner-lab variant (sandbox=learner-lab, expiresAfterHours=4) as the CLI builds it.
   const lab = variantAssembly('learner-lab');
@@ -130,34 +134,34 @@ describe('the app with -c sandbox=learner-lab', () => {
   });
 
   test('maps to the role labRoleArn names instead, for sandboxes whose role has another name', () => {
-    const other = synthLab({ sandbox: 'learner-lab', expiresAfterHours: '4', labRoleArn: 'arn:aws:iam::123456789012:role/SandboxRole', modules: 'ec2' }, { guardrails: false });
-    expect(JSON.stringify(resourcesOfType(other, 'AWS::Scheduler::Schedule')[0].Properties.Target.RoleArn)).toContain(':role/SandboxRole');
+    expect(JSON.stringify(resourcesOfType(renamedLabRole(), 'AWS::Scheduler::Schedule')[0].Properties.Target.RoleArn)).toContain(':role/sandbox/SandboxRole');
   });
 
   test('outside the sandbox the fleet has no instance profile and the schedules and the expiry clock their own roles', () => {
-    const normal = synthLab({ expiresAfterHours: '4', modules: 'ec2' }, { guardrails: false });
-    expect(resourcesOfType(normal, 'AWS::EC2::LaunchTemplate')[0].Properties.LaunchTemplateData.IamInstanceProfile).toBeUndefined();
-    expect(resourcesOfType(normal, 'AWS::IAM::Role').map((r) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service).sort())
+    // The module-ec2 variant: the fleet alone, expiry on (its default).
+    const normal = variantAssembly('module-ec2');
+    expect(variantResourcesOfType(normal, 'AWS::EC2::LaunchTemplate')[0].Properties.LaunchTemplateData.IamInstanceProfile).toBeUndefined();
+    expect(variantResourcesOfType(normal, 'AWS::IAM::Role').map((r) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service).sort())
       .toEqual(['lambda.amazonaws.com', 'scheduler.amazonaws.com']);
   });
 });
 
 describe('sandbox=learner-lab deploys without -r: the stack names LabRole for CloudFormation', () => {
-  const lab = synthLab({ sandbox: 'learner-lab' }, { guardrails: false });
-  const assembly = lab.app.synth();
-  const artifact = assembly.getStackByName(lab.stack.stackName);
+  // The learner-lab variant's cloud assembly, as the CLI writes it: what `cdk deploy` reads.
+  const lab = variantAssembly('learner-lab');
+  const artifact = lab.stacks()[0].properties;
+  /** The file assets of every asset manifest of the assembly, with their destinations. */
+  const assetFiles = (): Array<Record<string, any>> => Object.values(lab.manifest.artifacts)
+    .filter((a) => a.type === 'cdk:asset-manifest')
+    .flatMap((a) => Object.values<any>(JSON.parse(fs.readFileSync(path.join(lab.outdir, a.properties!.file), 'utf8')).files ?? {}));
   /** What the CDK CLI fills in from the deploy credentials (the same placeholders it replaces). */
   const atDeploy = (text: string): string => text
     .replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::AccountId\}/g, '123456789012').replace(/\$\{AWS::Region\}/g, 'us-east-1');
   const bootstrap = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'learner-lab', 'bootstrap-template.yaml'), 'utf8'), { version: '1.1' });
 
-  test('the stack uses the lab role synthesizer', () => {
-    expect(lab.stack.synthesizer).toBeInstanceOf(LabRoleStackSynthesizer);
-  });
-
   test('CloudFormation\'s execution role is LabRole of the deploy account (what -r used to pass)', () => {
     expect(artifact.cloudFormationExecutionRoleArn).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/LabRole');
-    expect(atDeploy(artifact.cloudFormationExecutionRoleArn!)).toBe('arn:aws:iam::123456789012:role/LabRole');
+    expect(atDeploy(artifact.cloudFormationExecutionRoleArn)).toBe('arn:aws:iam::123456789012:role/LabRole');
   });
 
   test('the CLI assumes none of the bootstrap roles, which the role-less bootstrap stack does not have', () => {
@@ -167,21 +171,17 @@ describe('sandbox=learner-lab deploys without -r: the stack names LabRole for Cl
     expect(artifact.lookupRole).toBeUndefined();
     // No bootstrap-version rule: the CLI would read its SSM parameter through the lookup role.
     expect(artifact.requiresBootstrapStackVersion).toBeUndefined();
-    expect(lab.root.toJSON().Rules).toBeUndefined();
-    const assetManifests = assembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest');
-    for (const manifest of assetManifests) {
-      const destinations = Object.values<any>(JSON.parse(fs.readFileSync((manifest as any).file, 'utf8')).files ?? {})
-        .flatMap((f) => Object.values<any>(f.destinations));
-      for (const d of destinations) expect(d.assumeRoleArn).toBeUndefined();
-    }
+    expect(lab.root().toJSON().Rules).toBeUndefined();
+    const files = assetFiles();
+    expect(files.length).toBeGreaterThan(0);
+    for (const d of files.flatMap((f) => Object.values<any>(f.destinations))) expect(d.assumeRoleArn).toBeUndefined();
   });
 
   test('file assets go to the bucket the Learner Lab bootstrap template creates', () => {
     const bucketName = bootstrap.Resources.StagingBucket.Properties.BucketName['Fn::If'][2]['Fn::Sub'] as string;
     const qualifier = bootstrap.Parameters.Qualifier.Default as string;
     const expected = atDeploy(bucketName.replace('${Qualifier}', qualifier));
-    const files = assembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest')
-      .flatMap((m) => Object.values<any>(JSON.parse(fs.readFileSync((m as any).file, 'utf8')).files ?? {}));
+    const files = assetFiles();
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       for (const d of Object.values<any>(file.destinations)) expect(atDeploy(d.bucketName)).toBe(expected);
@@ -189,15 +189,15 @@ describe('sandbox=learner-lab deploys without -r: the stack names LabRole for Cl
   });
 
   test('a renamed lab role (labRoleArn) is the one CloudFormation acts as', () => {
-    const other = synthLab({ sandbox: 'learner-lab', modules: 'ec2', labRoleArn: 'arn:aws:iam::123456789012:role/sandbox/SandboxRole' }, { guardrails: false });
+    const other = renamedLabRole();
     expect(other.app.synth().getStackByName(other.stack.stackName).cloudFormationExecutionRoleArn)
       .toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/sandbox/SandboxRole');
   });
 
   test('outside the sandbox the default synthesizer and its bootstrap roles stay as they are', () => {
-    const normal = synthLab({ modules: 'ec2' }, { guardrails: false });
-    const normalArtifact = normal.app.synth().getStackByName(normal.stack.stackName);
-    expect(normal.stack.synthesizer).not.toBeInstanceOf(LabRoleStackSynthesizer);
-    expect(normalArtifact.cloudFormationExecutionRoleArn).toContain('cdk-hnb659fds-cfn-exec-role');
+    const normal = variantAssembly('module-ec2').stacks()[0].properties;
+    expect(normal.cloudFormationExecutionRoleArn).toContain('cdk-hnb659fds-cfn-exec-role');
+    expect(normal.assumeRoleArn).toContain('cdk-hnb659fds-deploy-role');
+    expect(normal.lookupRole).toEqual(expect.objectContaining({ arn: expect.stringContaining('cdk-hnb659fds-lookup-role') }));
   });
 });
