@@ -160,13 +160,22 @@ def ecs_service_linked_role_name() -> Any:
 
 @check
 def service_quotas_of_the_class() -> Any:
+    import patches
+
     quotas = client("service-quotas")
     found = []
-    for call in (quotas.get_service_quota, quotas.get_aws_default_service_quota):
-        try:
-            found.append(call(ServiceCode="ec2", QuotaCode="L-1216C47A")["Quota"]["Value"])
-        except Exception as error:
-            found.append(type(error).__name__)
+    # The vCPU quota, then a quota without an applied value (launch.py --quota-without-applied-value):
+    # stock moto has an applied value for every vpc quota it knows.
+    patches.UNAPPLIED_QUOTAS.add(("vpc", "L-F678F1CE"))
+    try:
+        for service, code in (("ec2", "L-1216C47A"), ("vpc", "L-F678F1CE")):
+            for call in (quotas.get_service_quota, quotas.get_aws_default_service_quota):
+                try:
+                    found.append(call(ServiceCode=service, QuotaCode=code)["Quota"]["Value"])
+                except Exception as error:
+                    found.append(type(error).__name__)
+    finally:
+        patches.UNAPPLIED_QUOTAS.discard(("vpc", "L-F678F1CE"))
     return found
 
 
@@ -241,6 +250,28 @@ def tagging_lists_launch_templates() -> Any:
     )
     listed = client("resourcegroupstaggingapi").get_resources(TagFilters=[{"Key": "course", "Values": ["class-03"]}])["ResourceTagMappingList"]
     return [m["ResourceARN"].split(":")[-1].split("/")[0] for m in listed]
+
+
+@check
+def elbv2_template_tags_listed() -> Any:
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.5.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"] for i, zone in enumerate("ab")]
+    tags = [{"Key": "course", "Value": "class-03"}]
+    answer = {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404", "ContentType": "text/plain", "MessageBody": "no lab here"}}
+    stack_id = stack("Listeners", {
+        "Balancer": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": subnets}},
+        "Http": {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {
+            "LoadBalancerArn": {"Ref": "Balancer"}, "Port": 80, "Protocol": "HTTP", "DefaultActions": [answer], "Tags": tags}},
+        "Lab": {"Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {
+            "ListenerArn": {"Ref": "Http"}, "Priority": 1, "Actions": [answer], "Tags": tags,
+            "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/lab/*"]}}]}},
+    })
+    ids = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in client("cloudformation").list_stack_resources(StackName=stack_id)["StackResourceSummaries"]}
+    described = client("elbv2").describe_tags(ResourceArns=[ids["Http"], ids["Lab"]])["TagDescriptions"]
+    listed = client("resourcegroupstaggingapi").get_resources(TagFilters=[{"Key": "course", "Values": ["class-03"]}])["ResourceTagMappingList"]
+    # [the tag keys DescribeTags gives the listener and the rule, the resource types GetResources lists]
+    return [[sorted(t["Key"] for t in d["Tags"]) for d in described], sorted(m["ResourceARN"].split(":")[5].split("/")[0] for m in listed)]
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Starts moto_server on loopback with the Class Lab Kit's emulator patches (patches.py).
 
     python3 scripts/emulator/launch.py --port 5123
+    python3 scripts/emulator/launch.py --port 5123 --quota-without-applied-value ec2/L-1216C47A
 
 Refuses any address but loopback, and refuses (and reports on stderr) any connection the server
 itself tries to open outside loopback.
@@ -53,7 +54,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", "-p", type=int, required=True)
     parser.add_argument("--host", "-H", default="127.0.0.1")
+    parser.add_argument(
+        "--quota-without-applied-value", metavar="SERVICE/QUOTA", action="append", default=[],
+        help="a quota (e.g. ec2/L-1216C47A) GetServiceQuota answers NoSuchResourceException for, as AWS does for some; repeatable",
+    )
     args = parser.parse_args()
+    unapplied = [tuple(q.split("/", 1)) for q in args.quota_without_applied_value]
+    if any(len(q) != 2 or not all(q) for q in unapplied):
+        parser.error("--quota-without-applied-value takes SERVICE/QUOTA, e.g. ec2/L-1216C47A")
     if args.host not in LOOPBACK:
         parser.error(f"--host must be loopback (127.0.0.1, localhost or ::1), got {args.host}")
     # moto's own boto3 calls would otherwise look for credentials at the instance metadata
@@ -63,8 +71,11 @@ def main() -> None:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     guard_network()
     import patches
+    patches.UNAPPLIED_QUOTAS.update(unapplied)  # type: ignore[arg-type]
     applied = patches.apply_all()
     print(f"class-lab-emulator: moto with {len(applied)} patches ({', '.join(applied)}) on http://localhost:{args.port}", file=sys.stderr, flush=True)
+    if unapplied:
+        print(f"class-lab-emulator: no applied value for {', '.join('/'.join(q) for q in unapplied)}", file=sys.stderr, flush=True)
     from moto import server
     server.main(["-H", args.host, "-p", str(args.port)])
 

@@ -15,6 +15,11 @@ def patch(fn: Callable[[], None]) -> Callable[[], None]:
     return fn
 
 
+def tag_filters_match(tags: dict[str, str], tag_filters: Any) -> bool:
+    """GetResources' TagFilters: every key present, with one of its values when values are given."""
+    return all(f.get("Key") in tags and (not f.get("Values") or tags[f["Key"]] in f["Values"]) for f in tag_filters or [])
+
+
 GONE = re.compile(r"NotFound|NoSuch|not found|does not exist", re.IGNORECASE)
 
 
@@ -342,13 +347,21 @@ def ecs_service_linked_role_name() -> None:
     models.SERVICE_NAME_CONVERSION["ecs"] = "ECS"
 
 
+UNAPPLIED_QUOTAS: set[tuple[str, str]] = set()
+"""(service code, quota code) pairs that have no applied value in this server: GetServiceQuota
+answers NoSuchResourceException for them, as AWS does for some quotas, and only
+GetAWSDefaultServiceQuota gives their value (launch.py --quota-without-applied-value)."""
+
+
 @patch
 def service_quotas_of_the_class() -> None:
     """Service Quotas answers GetServiceQuota and GetAWSDefaultServiceQuota for every quota code
     of every service. Stock moto knows only the `vpc` quotas and has no
     GetAWSDefaultServiceQuota at all (an HTML error page). Here both answer, for the quotas
     `doctor` reads, with AWS's default values from the kit's data/quotas.json (each with its
-    source): a new account's applied value is the default."""
+    source): a new account's applied value is the default. A quota in UNAPPLIED_QUOTAS has no
+    applied value (GetServiceQuota: NoSuchResourceException), so a server started with it
+    exercises the tool's fallback to the default."""
     import json
     import os
 
@@ -359,7 +372,7 @@ def service_quotas_of_the_class() -> None:
     with open(table, encoding="utf8") as f:
         kit_quotas = [q for q in json.load(f)["quotas"] if q.get("quotaCode")]
 
-    def quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
+    def default_quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
         for known in models.VPC_DEFAULT_QUOTAS if service_code == "vpc" else []:
             if known["QuotaCode"] == quota_code:
                 return known
@@ -372,11 +385,16 @@ def service_quotas_of_the_class() -> None:
                 }
         raise NoSuchResource
 
+    def applied_quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
+        if (service_code, quota_code) in UNAPPLIED_QUOTAS:
+            raise NoSuchResource
+        return default_quota(self, service_code, quota_code)
+
     def get_aws_default_service_quota(self: Any) -> str:
         params = json.loads(self.body)
-        return json.dumps({"Quota": self.backend.get_service_quota(str(params.get("ServiceCode")), str(params.get("QuotaCode")))})
+        return json.dumps({"Quota": default_quota(self.backend, str(params.get("ServiceCode")), str(params.get("QuotaCode")))})
 
-    models.ServiceQuotasBackend.get_service_quota = quota  # type: ignore[method-assign]
+    models.ServiceQuotasBackend.get_service_quota = applied_quota  # type: ignore[method-assign]
     responses.ServiceQuotasResponse.get_aws_default_service_quota = get_aws_default_service_quota  # type: ignore[attr-defined]
 
 
@@ -501,18 +519,57 @@ def tagging_lists_launch_templates() -> None:
 
     original = ResourceGroupsTaggingAPIBackend._get_resources_generator
 
-    def matches(tags: dict[str, str], tag_filters: Any) -> bool:
-        return all(f.get("Key") in tags and (not f.get("Values") or tags[f["Key"]] in f["Values"]) for f in tag_filters or [])
-
     def generator(self, tag_filters=None, resource_type_filters=None):  # type: ignore[no-untyped-def]
         yield from original(self, tag_filters=tag_filters, resource_type_filters=resource_type_filters)
         if resource_type_filters and not {"ec2", "ec2:launch-template"} & set(resource_type_filters):
             return
         for template in self.ec2_backend.launch_templates.values():
             tags = {t["key"]: t["value"] for t in self.ec2_backend.describe_tags(filters={"resource-id": [template.id]})}
-            if tags and matches(tags, tag_filters):
+            if tags and tag_filters_match(tags, tag_filters):
                 arn = f"arn:{get_partition(self.region_name)}:ec2:{self.region_name}:{self.account_id}:launch-template/{template.id}"
                 yield {"ResourceARN": arn, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+    ResourceGroupsTaggingAPIBackend._get_resources_generator = generator  # type: ignore[method-assign]
+
+
+@patch
+def elbv2_template_tags_listed() -> None:
+    """A listener and a listener rule keep the `Tags` of their template, and the Resource Groups
+    Tagging API's GetResources lists tagged listeners and rules (it answers for every resource
+    type). Stock moto's CloudFormation drops both resources' Tags, and its GetResources has no
+    listener or rule source, so teardown never meets a kit-tagged listener or rule left behind
+    and its probes of them (DescribeListeners, DescribeRules) never run."""
+    from moto.elbv2.models import FakeListener, FakeListenerRule, elbv2_backends
+    from moto.resourcegroupstaggingapi.models import ResourceGroupsTaggingAPIBackend
+
+    for model in (FakeListener, FakeListenerRule):
+        original_create = model.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, _create=original_create, **kwargs):  # type: ignore[no-untyped-def]
+            resource = _create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+            tags = cloudformation_json.get("Properties", {}).get("Tags")
+            if tags:
+                elbv2_backends[account_id][region_name].tagging_service.tag_resource(resource.arn, tags)
+            return resource
+
+        model.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+    original = ResourceGroupsTaggingAPIBackend._get_resources_generator
+
+    def generator(self, tag_filters=None, resource_type_filters=None):  # type: ignore[no-untyped-def]
+        yield from original(self, tag_filters=tag_filters, resource_type_filters=resource_type_filters)
+        wanted = set(resource_type_filters or [])
+        listeners = not wanted or bool({"elasticloadbalancing", "elasticloadbalancing:listener"} & wanted)
+        rules = not wanted or bool({"elasticloadbalancing", "elasticloadbalancing:listener-rule"} & wanted)
+        backend = self.elbv2_backend
+        # Only what is still there: a deleted load balancer takes its listeners and rules along.
+        for balancer in backend.load_balancers.values():
+            for listener in balancer.listeners.values():
+                found = ([listener.arn] if listeners else []) + (list(listener._non_default_rules) if rules else [])
+                for arn in found:
+                    tags = backend.tagging_service.get_tag_dict_for_resource(arn)
+                    if tags and tag_filters_match(tags, tag_filters):
+                        yield {"ResourceARN": arn, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
 
     ResourceGroupsTaggingAPIBackend._get_resources_generator = generator  # type: ignore[method-assign]
 

@@ -30,12 +30,13 @@ import {
   CreateLaunchTemplateCommand, CreateRouteTableCommand, CreateSubnetCommand, DeleteLaunchTemplateCommand, CreateVpcCommand, DescribeImagesCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { Clock } from '../../lib/instructor-tool/core/clock';
 import { cdkSynth } from '../support/cdk-cli';
 import { cliAssembly } from '../support/cli-synth';
 import { REPO_ROOT, scratchProject, ScratchProject } from '../support/project';
-import { emulatedDescribe, Emulator, emulatorEnv, SERVER_GUARD_PREFIX, startEmulator } from './support/moto';
+import { emulatedDescribe, Emulator, emulatorEnv, EmulatorOptions, SERVER_GUARD_PREFIX, startEmulator } from './support/moto';
 import { commandsInToolSource, recordingClients, Sent } from './support/recorder';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -93,9 +94,9 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
    * A fresh emulated account for the variant: moto shares nothing between variants (and its
    * server is not safe for concurrent stack operations: docs/emulator-gaps.md).
    */
-  function freshAccount(): void {
+  function freshAccount(options: EmulatorOptions = {}): void {
     beforeAll(async () => {
-      emulator = await startEmulator();
+      emulator = await startEmulator(options);
       serverLogSeen = 0;
       env = emulatorEnv(emulator.endpoint, savedEnv);
       // The tool runs in this process, as `main` of its CLI: same environment as a child would get.
@@ -388,8 +389,10 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     }, 120_000);
   });
 
-  describe('a roster: two students in one account, expiry on', () => {
-    freshAccount();
+  describe('a roster: two students in one account, expiry on; the vCPU quota without an applied value', () => {
+    // AWS has no applied value for some quotas (GetServiceQuota: NoSuchResourceException), and
+    // doctor then reads the default (GetAWSDefaultServiceQuota): this account is one of those.
+    freshAccount({ quotasWithoutAppliedValue: ['ec2/L-1216C47A'] });
     const project = newProject();
     let app = '';
     let resolve: Record<string, string> = {};
@@ -402,6 +405,22 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
     test('synthesizes once', () => {
       app = synth(project);
     }, 240_000);
+
+    test('class-lab-admin doctor: the vCPU quota read from AWS\'s default (no applied value), too small for two students\' fleets', async () => {
+      const run = await tool(project, ['doctor', '--json']);
+      const checks = run.json().checks as Array<{ id: string; status: string; detail: string; fix?: string }>;
+      const vcpu = checks.find((c) => c.id === 'vcpu-quota');
+      // data/quotas.json: 5 vCPUs by default; each student's fleet at its max needs 4.
+      expect(vcpu).toMatchObject({ status: 'fail', detail: expect.stringMatching(/\(L-1216C47A\) 5 \(AWS default\), 0 in use, 5 free; the class here needs 2 student\(s\) x 4 = 8/) });
+      expect(vcpu?.fix).toMatch(/^aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 8 /);
+      // The other quotas still have their applied value.
+      expect(checks.find((c) => c.id === 'vpc-quota')?.detail).toMatch(/\(applied\)/);
+      expect(checks.find((c) => c.id === 'roster')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^2 of 2 roster student\(s\)/) });
+      expect(sent.filter((s) => /ServiceQuota/.test(s.command)).map((s) => [s.command, s.status, s.error])).toEqual(expect.arrayContaining([
+        ['GetServiceQuotaCommand', 400, 'NoSuchResourceException'], ['GetAWSDefaultServiceQuotaCommand', 200, undefined],
+      ]));
+      expect(run.code).toBe(1);
+    }, 120_000);
 
     test('npx cdk bootstrap, npx cdk deploy --all (one stack at a time: moto races on concurrent stack operations)', () => {
       expectCdk(project, ['bootstrap', '--app', app]);
@@ -554,14 +573,41 @@ emulatedDescribe('the class path against the emulated account (moto)', () => {
       expect(doc.ok).toBe(false);
       expect(run.code).toBe(1);
     }, 120_000);
+
+    test('teardown --student lee --delete: a load balancer left with its listener and rule, the kit\'s tags on each; the listener and rule found by the tagging API and confirmed by DescribeListeners and DescribeRules', async () => {
+      // moto lists tagged listeners and rules through the launcher's elbv2_template_tags_listed patch (docs/emulator-gaps.md).
+      const ec2 = new EC2Client({ endpoint: emulator.endpoint, ...creds });
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc!.VpcId!;
+      const subnets = await Promise.all(['a', 'b'].map(async (zone, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.7.${i}.0/24`, AvailabilityZone: `us-east-1${zone}` }))).Subnet!.SubnetId!));
+      ec2.destroy();
+      const elbv2 = new ElasticLoadBalancingV2Client({ endpoint: emulator.endpoint, ...creds });
+      const answer = [{ Type: 'fixed-response' as const, FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no lab here' } }];
+      const balancer = (await elbv2.send(new CreateLoadBalancerCommand({ Name: 'lee-lab', Subnets: subnets, Tags: kitTags('lee') }))).LoadBalancers![0].LoadBalancerArn!;
+      const listener = (await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: balancer, Port: 80, Protocol: 'HTTP', DefaultActions: answer, Tags: kitTags('lee') }))).Listeners![0].ListenerArn!;
+      const rule = (await elbv2.send(new CreateRuleCommand({
+        ListenerArn: listener, Priority: 10, Actions: answer, Tags: kitTags('lee'), Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/lab/*'] } }],
+      }))).Rules![0].RuleArn!;
+      elbv2.destroy();
+
+      const run = await tool(project, ['teardown', '--student', 'lee', '--delete', '--yes', '--json']);
+      const doc = run.json();
+      expect(doc.outcomes).toEqual([]);
+      const found = (doc.leftovers.lee as Array<{ kind: string; id: string; billable: boolean; foundBy: string; unverified?: string }>).map((l) => [l.kind, l.id, l.billable, l.foundBy, l.unverified]).sort();
+      expect(found).toEqual([
+        // The load balancer bills by the hour; its listener and rule cost nothing of their own.
+        ['listener', listener, false, 'tags', undefined],
+        ['listener-rule', rule, false, 'tags', undefined],
+        ['load-balancer', balancer, true, 'tags', undefined],
+      ].sort());
+      expect(sent.filter((s) => ['DescribeListenersCommand', 'DescribeRulesCommand'].includes(s.command)).map((s) => [s.command, s.status])).toEqual(expect.arrayContaining([['DescribeListenersCommand', 200], ['DescribeRulesCommand', 200]]));
+      expect(doc.ok).toBe(false);
+      expect(run.code).toBe(1);
+    }, 120_000);
   });
 
-  // Not yet true (issue 21 open item). Still unreached: DescribeListeners and DescribeRules (moto's
-  // tagging API lists no ELBv2 listeners or rules, the scan's only source of them) and
-  // GetAWSDefaultServiceQuota (the service_quotas
-  // patch always has an applied value): docs/emulator-gaps.md. test.failing turns red the day every
-  // command does, so it becomes a plain test.
-  test.failing('every AWS SDK command in the tool\'s source reached the emulator at least once', () => {
+  // Last: the tests above record what they sent. DescribeListeners and DescribeRules come from the
+  // dirty account's listener and rule, GetAWSDefaultServiceQuota from the roster's doctor.
+  test('every AWS SDK command in the tool\'s source reached the emulator at least once', () => {
     const reached = new Set(sent.filter((s) => s.status !== undefined).map((s) => s.command));
     const unreached = commandsInToolSource().filter((c) => !reached.has(c));
     console.log(`emulated tier: ${reached.size} SDK commands reached moto; not reached: ${unreached.join(', ') || 'none'}`);

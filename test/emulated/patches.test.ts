@@ -32,7 +32,9 @@ const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
   cloudformation_deletes_what_it_created: { stock: expect.stringMatching(/DependencyViolation/), aws: { clusters: 0, zones: 0, vpcs: 0, targetGroups: 0 } },
   primary_interface_deleted_with_instance: { stock: 1, aws: 0 },
   ecs_service_linked_role_name: { stock: 'AWSServiceRoleForecs', aws: 'AWSServiceRoleForECS' },
-  service_quotas_of_the_class: { stock: ['NoSuchResourceException', 'NotImplementedError'], aws: [5, 5] },
+  // GetServiceQuota, GetAWSDefaultServiceQuota of the vCPU quota, then of a quota without an applied value
+  // (launch.py --quota-without-applied-value): AWS answers NoSuchResourceException, the default still answers.
+  service_quotas_of_the_class: { stock: ['NoSuchResourceException', 'NotImplementedError', 5, 'NotImplementedError'], aws: [5, 5, 'NoSuchResourceException', 5] },
   bucket_versioning_from_template: { stock: null, aws: 'Enabled' },
   group_delete_without_its_target_groups: { stock: 'TargetGroupNotFound', aws: [] },
   gateway_attachment_physical_id: { stock: '<vpc>', aws: 'IGW|<vpc>' },
@@ -40,6 +42,8 @@ const EXPECTED: Record<string, { stock: unknown; aws: unknown }> = {
   records_made_by_cloudformation_can_be_deleted: { stock: [false, 'InvalidInput'], aws: [true, ['NS', 'SOA']] },
   // The resource types GetResources lists for a tagged launch template.
   tagging_lists_launch_templates: { stock: [], aws: ['launch-template'] },
+  // [DescribeTags' keys of a template's listener and rule, the resource types GetResources lists for the tag]
+  elbv2_template_tags_listed: { stock: [[[], []], []], aws: [[['course'], ['course']], ['listener', 'listener-rule']] },
   non_empty_bucket_fails_delete: { stock: ['DELETE_COMPLETE', ['full-lab']], aws: ['DELETE_FAILED', ['full-lab']] },
 };
 

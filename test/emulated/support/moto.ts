@@ -55,14 +55,23 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
+export interface EmulatorOptions {
+  /**
+   * Quotas (`<service>/<quota code>`) with no applied value in this account: GetServiceQuota
+   * answers NoSuchResourceException, as AWS does for some quotas (launch.py --quota-without-applied-value).
+   */
+  readonly quotasWithoutAppliedValue?: readonly string[];
+}
+
 /** Starts the launcher and waits until moto answers (30 s at most). */
-export async function startEmulator(): Promise<Emulator> {
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   if (!MOTO_AVAILABLE) throw new Error(`moto_server is required here (CI=true) and is not usable: ${notice}`);
   if (MOTO_INSTALLED_VERSION !== MOTO_VERSION) throw new Error(`moto ${MOTO_VERSION} is pinned (its patches are written against it); this machine has ${MOTO_INSTALLED_VERSION}`);
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn('python3', [path.join(REPO_ROOT, 'scripts', 'emulator', 'launch.py'), '--port', String(port), '--host', '127.0.0.1'], {
+  const extra = (options.quotasWithoutAppliedValue ?? []).flatMap((q) => ['--quota-without-applied-value', q]);
+  const child: ChildProcess = spawn('python3', [path.join(REPO_ROOT, 'scripts', 'emulator', 'launch.py'), '--port', String(port), '--host', '127.0.0.1', ...extra], {
     cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
