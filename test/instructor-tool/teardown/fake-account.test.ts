@@ -8,6 +8,7 @@ import { FakeIo, runCli, testClients, VirtualClock } from '../support/harness';
 import { variantAssembly } from '../../support/variant-assembly';
 import { VariantName } from '../../support/variants';
 import { inventory } from '../../../lib/instructor-tool/aws/stack-resources';
+import { readAssembly, StackNode } from '../../../lib/instructor-tool/templates/templates';
 import { Reporter } from '../../../lib/instructor-tool/core/output';
 import { TeardownContext } from '../../../lib/instructor-tool/teardown/context';
 import { deleteStudentStack } from '../../../lib/instructor-tool/teardown/stack-delete';
@@ -15,21 +16,13 @@ import { deleteStudentStack } from '../../../lib/instructor-tool/teardown/stack-
 /** The variants deployed here, read from the suite's shared synth (the CLI's templates under npm test). */
 const VARIANTS: VariantName[] = ['default', 'student', 'learner-lab', 'image-tag'];
 
-/**
- * A template of the assembly and, keyed by their logical id in it, its nested stacks' templates:
- * a nested stack resource names its template file in its `aws:asset:path` metadata.
- */
-function deployedTemplate(templates: Map<string, Record<string, any>>, file: string, transform: (t: Record<string, any>) => Record<string, any>): DeployedTemplate {
-  const template = templates.get(file);
-  if (!template) throw new Error(`the assembly has no template ${file}`);
-  const nested: Record<string, DeployedTemplate> = {};
-  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
-    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    const nestedFile = resource.Metadata?.['aws:asset:path'];
-    if (typeof nestedFile !== 'string') throw new Error(`nested stack ${logicalId} of ${file} names no template file (aws:asset:path)`);
-    nested[logicalId] = deployedTemplate(templates, nestedFile, transform);
-  }
-  return { template: transform(template), nested };
+/** A stack of the assembly (the tool's own reading of it) and, keyed by their logical id, its nested stacks. */
+function deployedTemplate(node: StackNode, transform: (t: Record<string, any>) => Record<string, any>): DeployedTemplate {
+  if (node.missing.length > 0) throw new Error(`${node.name}: no template file for nested stack(s) ${node.missing.join(', ')}`);
+  return {
+    template: transform(node.template as Record<string, any>),
+    nested: Object.fromEntries(node.children.map((child) => [child.name, deployedTemplate(child, transform)])),
+  };
 }
 
 let clock: VirtualClock;
@@ -42,9 +35,11 @@ function deploy(variant: VariantName, scenario: Scenario = {}, transform: (t: Re
   fake = new FakeAccount(clock, scenario);
   const assembly = variantAssembly(variant);
   // Read afresh per deploy: a transform edits its own copy.
-  const templates = assembly.templates();
+  const roots = readAssembly(assembly.outdir);
   for (const stack of assembly.stacks()) {
-    fake.deploy(stack.stackName, deployedTemplate(templates, stack.properties.templateFile ?? `${stack.id}.template.json`, transform), assembly.stackTags(stack.id));
+    const root = roots.find((r) => r.name === stack.stackName);
+    if (!root) throw new Error(`the ${variant} variant's assembly has no stack ${stack.stackName}`);
+    fake.deploy(stack.stackName, deployedTemplate(root, transform), assembly.stackTags(stack.id));
   }
   return fake;
 }
