@@ -13,6 +13,7 @@ export interface Sent {
   readonly command: string;
   /** The HTTP status moto answered with; undefined when the request never reached it. */
   readonly status?: number;
+  /** The service error's name (e.g. NoSuchResourceException) when moto refused the request. */
   readonly error?: string;
 }
 
@@ -21,7 +22,9 @@ const CLIENT_GETTERS = ['autoscaling', 'cloudformation', 'ec2', 'ecr', 'ecs', 'e
 function record(client: any, sent: Sent[]): void {
   if (client.__classLabTier) return;
   client.__classLabTier = true;
-  client.middlewareStack.add((next: any, context: any) => async (args: any) => {
+  // Around the SDK's deserializer: a refused request arrives as the service error it parsed
+  // (its name and HTTP status), not as a raw 4xx response.
+  client.middlewareStack.addRelativeTo((next: any, context: any) => async (args: any) => {
     try {
       const result = await next(args);
       sent.push({ command: context.commandName, status: result.response?.statusCode });
@@ -30,7 +33,7 @@ function record(client: any, sent: Sent[]): void {
       sent.push({ command: context.commandName, status: error?.$metadata?.httpStatusCode, error: error?.name });
       throw error;
     }
-  }, { step: 'deserialize', name: 'classLabTierRecorder' });
+  }, { relation: 'before', toMiddleware: 'deserializerMiddleware', name: 'classLabTierRecorder' });
 }
 
 function recording(clients: AwsClients, sent: Sent[]): AwsClients {
