@@ -16,7 +16,7 @@ test('leaves out every test that starts a process, directly or through a support
 });
 
 test('leaves out the files whose opening comment marks them @tier full, each with its reason', () => {
-  for (const file of ['test/app/synthesis.test.ts', 'test/guardrails/roster-guardrails.test.ts']) {
+  for (const file of ['test/app/synthesis.test.ts', 'test/guardrails/roster-guardrails.test.ts', 'test/guardrails/guardrails.test.ts', 'test/integ/rehearsal.test.ts']) {
     expect([file, skipped(file)]).toEqual([file, true]);
   }
 });

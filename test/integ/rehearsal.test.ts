@@ -3,6 +3,9 @@
  * rehearse` will not fail on synth in the instructor's account), its ClassLabStack is the one a
  * student deploys with the same settings, the assertions cover each module's promise, and every
  * template matches the committed snapshot (update with `npx jest test/integ -u` and read the diff).
+ *
+ * @tier full: three whole rehearsal apps and three student apps synthesized, a proof about the
+ * rehearsal rather than about one module.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
