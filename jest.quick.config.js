@@ -1,6 +1,7 @@
 // `npm run test:quick`, the edit-and-test loop: every test file that starts no process, which is
-// every file that does not reach `node:child_process` through its imports inside test/ (the real
-// CDK CLI, cfn-lint, shellcheck, bash, moto, the sample app's server). Computed from the imports,
+// every file that does not reach `node:child_process` through its imports inside the repository
+// (test/, lib/, scripts/, bin/: the real CDK CLI, cfn-lint, shellcheck, bash, moto, the sample
+// app's server). Computed from the imports,
 // so a new test is in the right tier without a list to keep. `npm test` runs everything.
 // A file whose opening comment says `@tier full <why>` stays out too: a proof over many whole-app
 // synths (pairwise combinations, byte-identical re-synths, validators once per shape against
@@ -10,12 +11,15 @@ const path = require('node:path');
 const base = require('./jest.config');
 
 const TEST_ROOT = path.join(__dirname, 'test');
+/** Where the kit's own code is; installed packages start no process of ours. */
+const SOURCE_ROOTS = ['test', 'lib', 'scripts', 'bin'].map((d) => path.join(__dirname, d) + path.sep);
 const SPECIFIER = /(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g;
 
 function resolveLocal(from, specifier) {
   if (!specifier.startsWith('.')) return undefined;
   const target = path.resolve(path.dirname(from), specifier);
-  return [`${target}.ts`, path.join(target, 'index.ts'), target].find((f) => f.startsWith(TEST_ROOT) && fs.existsSync(f) && fs.statSync(f).isFile());
+  return [`${target}.ts`, `${target}.js`, path.join(target, 'index.ts'), target]
+    .find((f) => SOURCE_ROOTS.some((root) => f.startsWith(root)) && fs.existsSync(f) && fs.statSync(f).isFile());
 }
 
 const memo = new Map();

@@ -15,6 +15,12 @@ test('leaves out every test that starts a process, directly or through a support
   }
 });
 
+test('follows imports into the kit\'s own scripts: a script that spawns the CLI keeps its test out', () => {
+  // scripts/learner-lab-bootstrap-template.ts asks the pinned CLI for its bootstrap template.
+  const file = 'test/class-operations/learner-lab-bootstrap-template.test.ts';
+  expect([file, skipped(file)]).toEqual([file, true]);
+});
+
 test('leaves out the files whose opening comment marks them @tier full, each with its reason', () => {
   for (const file of ['test/app/synthesis.test.ts', 'test/guardrails/roster-guardrails.test.ts', 'test/guardrails/guardrails.test.ts', 'test/integ/rehearsal.test.ts']) {
     expect([file, skipped(file)]).toEqual([file, true]);

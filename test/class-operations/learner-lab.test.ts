@@ -48,7 +48,9 @@ function classLabWithModuleRoles(scope: App): ClassLabStack[] {
 }
 
 describe('Learner Lab role mapping is generic', () => {
-  const props: AppProps = { context: CDK_JSON_CONTEXT };
+  // CDK's built-in template validation (a WebAssembly engine, seconds per file) is for the
+  // variants' own tests; these ad-hoc apps check the role mapping.
+  const props: AppProps = { context: CDK_JSON_CONTEXT, builtinCloudFormationValidation: false };
   // The same stacks without the sandbox: the roles they would create.
   const plain = new App(props);
   classLabWithModuleRoles(plain);
