@@ -39,6 +39,7 @@ describe('class-lab-admin arguments', () => {
     [['teardown', '--all', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 20, got "0"', 'Usage: class-lab-admin teardown'],
     [['teardown', '--all', '--timeout', '1.5'], '--timeout must be a whole number', 'Usage: class-lab-admin teardown'],
     [['teardown', '--all', '--allowed-accounts', '1234'], 'allowed accounts must be 12-digit account ids, got "1234"', 'Usage: class-lab-admin teardown'],
+    [['teardown', '--all', '--allowed-accounts', ','], 'allowed accounts must be 12-digit account ids, got ","', 'Usage: class-lab-admin teardown'],
     [['teardown', '--student'], "Option '--student <value>' argument missing", 'Usage: class-lab-admin teardown'],
   ])('%j: a clear message and the usage, exit 2, no stack trace', async (args, message, usage) => {
     const run = await runCli(args);

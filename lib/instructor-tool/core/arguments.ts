@@ -45,6 +45,8 @@ export function contextOf(command: string, pairs: string[] | undefined): Record<
 export function accountList(command: string, text: string | undefined): string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const ids = text.split(',').map((s) => s.trim()).filter((s) => s);
+  // "," names no account: an empty allowlist must not read as "no allowlist" (any account).
+  if (ids.length === 0) throw new UsageError(`allowed accounts must be 12-digit account ids, got ${JSON.stringify(text)}`, command);
   const bad = ids.find((id) => !/^\d{12}$/.test(id));
   if (bad) throw new UsageError(`allowed accounts must be 12-digit account ids, got ${JSON.stringify(bad)}`, command);
   return ids;

@@ -58,6 +58,7 @@ export function backoff(baseMs: number, round: number): number {
 export async function deleteEcsCluster(ctx: BlockerContext, cluster: string): Promise<string> {
   const ecs = ctx.clients.ecs;
   const removed: string[] = [];
+  const seen = new Set<string>();
   const start = ctx.clock.now();
   for (let round = 0; ; round++) {
     try {
@@ -74,8 +75,14 @@ export async function deleteEcsCluster(ctx: BlockerContext, cluster: string): Pr
         services.push(...(page.serviceArns ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
-      for (const arn of services) removed.push(await deleteEcsService(ctx, arn, cluster));
-      if (services.length > 0) continue;
+      // Services deleted just now: the cluster is tried again at once. One listed again (ListServices
+      // is eventually consistent) is waited for like a draining one, bounded, not deleted in a loop.
+      const fresh = services.filter((arn) => !seen.has(arn));
+      for (const arn of fresh) {
+        seen.add(arn);
+        removed.push(await deleteEcsService(ctx, arn, cluster));
+      }
+      if (fresh.length > 0) continue;
       const elapsed = ctx.clock.now() - start;
       const pause = backoff(ctx.eniPollMs, round);
       if (elapsed + pause > ctx.eniWaitMs) throw new Error(`ECS cluster ${cluster} still holds draining services after ${formatDuration(elapsed)}: ${(error as Error).message}`);

@@ -48,7 +48,8 @@ export interface TeardownOptions {
 export const DEFAULTS = { concurrency: 4, timeoutMinutes: 30, pollMs: 10_000, attempts: 3, confirmDelayMs: 10_000, eniWaitMs: 10 * 60_000 };
 
 function checkAllowed(account: string, allowed: readonly string[] | undefined): void {
-  if (!allowed || allowed.length === 0) return;
+  // No list, no restriction; a list (even an empty one) admits only its accounts.
+  if (allowed === undefined) return;
   if (!allowed.includes(account)) {
     throw new RefusedError(`account ${account} is not in the allowed accounts (${allowed.join(', ')}); nothing was deleted`);
   }

@@ -1,7 +1,8 @@
 import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  DeleteNetworkInterfaceCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DetachNetworkInterfaceCommand,
+  DeleteNetworkInterfaceCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVolumesCommand,
+  DetachNetworkInterfaceCommand,
 } from '@aws-sdk/client-ec2';
 import { BatchDeleteImageCommand, ListImagesCommand } from '@aws-sdk/client-ecr';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -430,5 +431,236 @@ describe('teardown deletes concurrently, with a bound', () => {
     expect(all.maxInFlight).toBe(8);
     expect(two.ms).toBe(4 * one.ms);
     expect(two.maxInFlight).toBe(2);
+  });
+});
+
+describe('teardown: the command line and the confirmation', () => {
+  test('--all with --student, or neither, is a usage error (exit 2) followed by the teardown usage; nothing is deleted', async () => {
+    account([studentStack('ana')]);
+    const both = await runCli(['teardown', '--all', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('class-lab-admin: --all and --student exclude each other');
+    expect(both.stderr).toContain('Usage: class-lab-admin teardown (--student <id>... | --all)');
+    const neither = await runCli(['teardown', '--delete', '--yes'], { clock });
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('class-lab-admin: choose whom to tear down: --student <id> (repeat it or give a comma list) or --all');
+    expect(neither.stderr).toContain('Usage: class-lab-admin teardown (--student <id>... | --all)');
+    expect(cfn.deleteCalls).toEqual([]);
+  });
+
+  test('the question counts the stacks; the typed id may carry spaces around it', async () => {
+    account([studentStack('ana'), studentStack('ben')]);
+    const run = await runCli(['teardown', '--all', '--delete'], { clock, answers: [`  ${ACCOUNT} `] });
+    expect(run.io.questions).toEqual([`Type the account id ${ACCOUNT} to delete 2 stacks in account ${ACCOUNT} (us-east-1): `]);
+    expect(run.code).toBe(0);
+    expect(cfn.deleteCalls.map((c) => c.stack)).toEqual(['ClassLabStack-ana', 'ClassLabStack-ben']);
+  });
+
+  test('nothing to delete, nothing to confirm: a --delete run without a terminal still scans the students and exits 0', async () => {
+    account([]);
+    const run = await runCli(['teardown', '--student', 'zoe', '--delete'], { clock, answers: [undefined] });
+    expect(run.io.questions).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(lastLine(run.stdout)).toBe('Teardown complete: no stack left for zoe, nothing billable left.');
+  });
+
+  test('a refused confirmation quotes what was typed, without the spaces around it', async () => {
+    account([studentStack('ana')]);
+    const run = await runCli(['teardown', '--student', 'ana', '--delete'], { clock, answers: [' 123456789012 '] });
+    expect(run.code).toBe(3);
+    expect(lastLine(run.stderr)).toBe(`class-lab-admin: confirmation "123456789012" does not match account ${ACCOUNT}; nothing was deleted`);
+    expect(cfn.deleteCalls).toEqual([]);
+  });
+});
+
+describe('teardown: the dry run tells the command that deletes', () => {
+  test('students without a stack: the command names them sorted, comma-separated, and says it scans for leftovers', async () => {
+    account([]);
+    const run = await runCli(['teardown', '--student', 'zoe,amy'], { clock });
+    expect(run.code).toBe(0);
+    expect(lastLine(run.stdout)).toBe('Dry run: nothing was deleted. To delete (and scan for leftovers): class-lab-admin teardown --student amy,zoe --delete');
+  });
+
+  test('--all: the command repeats --all', async () => {
+    account([studentStack('ana')]);
+    const run = await runCli(['teardown', '--all'], { clock });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`Looking for Class Lab stacks in account ${ACCOUNT}, us-east-1...`);
+    expect(lastLine(run.stdout)).toBe('Dry run: nothing was deleted. To delete: class-lab-admin teardown --all --delete');
+    expect(cfn.deleteCalls).toEqual([]);
+  });
+
+  test('--json: an ok dry-run document whose plan marks a root stack as no orphan', async () => {
+    account([studentStack('ana')]);
+    const run = await runCli(['teardown', '--student', 'ana', '--json'], { clock });
+    expect(run.code).toBe(0);
+    const doc = run.json();
+    expect(doc).toMatchObject({ account: ACCOUNT, region: 'us-east-1', ok: true, dryRun: true, missing: [] });
+    expect(doc.plan).toEqual([expect.objectContaining({ student: 'ana', stack: 'ClassLabStack-ana', orphan: false, status: 'CREATE_COMPLETE' })]);
+    expect(cfn.deleteCalls).toEqual([]);
+  });
+});
+
+describe('teardown --all: the students the kit\'s tags name', () => {
+  // GetResources answers AccessDeniedException without tag:GetResources, and ExpiredTokenException
+  // once session credentials expire (errors common to all AWS APIs):
+  // https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html
+  // https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
+  test('a tagging API that refuses only narrows the scan: it says so, still deletes, and reports the students with stacks as not scanned', async () => {
+    account([studentStack('ana')]);
+    aws.tagging.on(GetResourcesCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: tag:GetResources'));
+    const run = await runCli(['teardown', '--all', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Could not list students by the kit's tags: access denied (AccessDeniedException): User is not authorized to perform: tag:GetResources");
+    expect(cfn.deleteCalls.map((c) => c.stack)).toEqual(['ClassLabStack-ana']);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 1, dryRun: false });
+    expect(Object.keys(doc.leftovers)).toEqual(['ana']);
+    expect(Object.keys(doc.unscanned)).toEqual(['ana']);
+  });
+
+  test('credentials that expired while listing the students stop the run before any delete, exit 4', async () => {
+    account([studentStack('ana')]);
+    aws.tagging.on(GetResourcesCommand).rejects(awsError('ExpiredTokenException', 'The security token included in the request is expired'));
+    const run = await runCli(['teardown', '--all', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(4);
+    expect(lastLine(run.stderr)).toBe('class-lab-admin: AWS credentials have expired (ExpiredTokenException): refresh them (Learner Lab: start the lab again and copy new credentials)');
+    expect(cfn.deleteCalls).toEqual([]);
+  });
+});
+
+describe('teardown: the last line an instructor reads', () => {
+  test('counts the stacks gone: 1 stack, 2 stacks', async () => {
+    account([studentStack('ana'), studentStack('ben')]);
+    const one = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(one.code).toBe(0);
+    expect(one.stderr).toContain('Scanning for leftovers...');
+    expect(lastLine(one.stdout)).toBe('Teardown complete: 1 stack gone, nothing billable left.');
+    cfn.restore();
+    account([studentStack('ana'), studentStack('ben')]);
+    const two = await runCli(['teardown', '--all', '--delete', '--yes'], { clock });
+    expect(two.code).toBe(0);
+    expect(lastLine(two.stdout)).toBe('Teardown complete: 2 stacks gone, nothing billable left.');
+  });
+
+  test('no stack left: names the students scanned, sorted; with --all in an empty account names nobody', async () => {
+    account([]);
+    const named = await runCli(['teardown', '--student', 'zoe', '--student', 'amy', '--delete', '--yes'], { clock });
+    expect(named.code).toBe(0);
+    expect(lastLine(named.stdout)).toBe('Teardown complete: no stack left for amy, zoe, nothing billable left.');
+    const all = await runCli(['teardown', '--all', '--delete', '--yes'], { clock });
+    expect(all.code).toBe(0);
+    expect(lastLine(all.stdout)).toBe('Teardown complete: no stack left, nothing billable left.');
+  });
+
+  test('several problems at once: every stack not deleted and every student not scanned, joined with "; "', async () => {
+    account([studentStack('ana', { deleteSeconds: 3600 }), studentStack('ben', { deleteSeconds: 3600 })]);
+    aws.tagging.on(GetResourcesCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: tag:GetResources'));
+    const run = await runCli(['teardown', '--student', 'ana', '--student', 'ben', '--delete', '--yes', '--timeout', '5'], { clock });
+    expect(run.code).toBe(1);
+    expect(lastLine(run.stdout)).toBe('Teardown incomplete: 2 stack(s) not deleted (ClassLabStack-ana, ClassLabStack-ben); leftovers not scanned (ana, ben). '
+      + 'Run it again, or delete the leftovers with the commands shown.');
+    expect(lastLine(run.stderr)).toBe('class-lab-admin teardown: 2 stack(s) not deleted (ClassLabStack-ana, ClassLabStack-ben); leftovers not scanned (ana, ben)');
+  });
+});
+
+describe('teardown: credentials that stop working mid-run end it with exit 4', () => {
+  // CloudFormation (a Query API) answers ExpiredToken, the tagging API ExpiredTokenException:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html
+  // https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html
+  const expired = (name: string) => awsError(name, 'The security token included in the request is expired');
+
+  test('while deleting a stack: that stack failed, nothing cleared, the others go on; exit 4 and "refresh the credentials"', async () => {
+    account([studentStack('ana'), studentStack('ben')]);
+    cfn.mock.on(DeleteStackCommand, { StackName: cfn.byName('ClassLabStack-ana').id }).rejects(expired('ExpiredToken'));
+    const run = await runCli(['teardown', '--all', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(4);
+    const doc = run.json();
+    expect(doc).toMatchObject({ ok: false, exitCode: 4, dryRun: false });
+    const reason = 'AWS credentials have expired (ExpiredToken): refresh them (Learner Lab: start the lab again and copy new credentials)';
+    expect(doc.outcomes[0]).toMatchObject({ stack: 'ClassLabStack-ana', student: 'ana', result: 'failed', reason, stuck: [], cleared: [], retained: [], awsUnusable: true });
+    expect(doc.outcomes[1]).toMatchObject({ stack: 'ClassLabStack-ben', result: 'deleted' });
+    expect(run.stderr).toContain(`ClassLabStack-ana (ana): ${reason}`);
+    const again = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(again.code).toBe(4);
+    expect(lastLine(again.stdout)).toBe('Teardown incomplete: 1 stack(s) not deleted (ClassLabStack-ana). Refresh the AWS credentials and run it again.');
+  });
+
+  test('while scanning for leftovers after the deletes: the student is not scanned; exit 4 and "refresh the credentials"', async () => {
+    account([studentStack('ana')]);
+    aws.tagging.on(GetResourcesCommand).rejects(expired('ExpiredTokenException'));
+    const run = await runCli(['teardown', '--student', 'ana', '--delete', '--yes'], { clock });
+    expect(run.code).toBe(4);
+    expect(cfn.deleteCalls.map((c) => c.stack)).toEqual(['ClassLabStack-ana']);
+    expect(run.stdout).toContain('ana: could not scan for leftovers: AWS credentials have expired (ExpiredTokenException)');
+    expect(lastLine(run.stdout)).toBe('Teardown incomplete: leftovers not scanned (ana). Refresh the AWS credentials and run it again.');
+  });
+});
+
+describe('teardown: the log groups Lambda created', () => {
+  // Lambda writes to /aws/lambda/<function name>, a log group the stack does not own:
+  // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+  const withFunction = (student: string, extra: Partial<FakeStackSpec>): FakeStackSpec => studentStack(student, {
+    resources: [...studentStack(student).resources!, { logicalId: 'Handler', type: 'AWS::Lambda::Function', physicalId: `ClassLabStack-${student}-Handler` }],
+    ...extra,
+  });
+
+  test('are deleted for a stack that is gone (already gone counts), never for one still deleting', async () => {
+    aws.logs.on(DeleteLogGroupCommand).resolves({});
+    // Someone else deleted the stack (no nested stacks here) between the listing and the delete.
+    account([withFunction('ana', { goneAfterListing: true, nested: [] })]);
+    const gone = await runCli(['teardown', '--student', 'ana', '--delete', '--yes', '--json'], { clock });
+    expect(gone.code).toBe(0);
+    expect(gone.json().outcomes.map((o: any) => o.result)).toEqual(['already-gone']);
+    expect(gone.json().outcomes[0].cleared).toEqual(['deleted log group /aws/lambda/ClassLabStack-ana-Handler that Lambda created for Handler']);
+    cfn.restore();
+    account([withFunction('ben', { deleteSeconds: 3600 }), withFunction('cai', { deleteSeconds: 60 })]);
+    const deleting = await runCli(['teardown', '--student', 'ben,cai', '--delete', '--yes', '--timeout', '5', '--json'], { clock });
+    expect(deleting.code).toBe(1);
+    expect(deleting.json().outcomes.map((o: any) => [o.student, o.result])).toEqual([['ben', 'timed-out'], ['cai', 'deleted']]);
+    expect(aws.logs.commandCalls(DeleteLogGroupCommand).map((c) => c.args[0].input)).toEqual([
+      { logGroupName: '/aws/lambda/ClassLabStack-ana-Handler' }, { logGroupName: '/aws/lambda/ClassLabStack-cai-Handler' },
+    ]);
+  });
+});
+
+describe('teardown: what a forced delete retained is each student\'s own leftover', () => {
+  // A DB instance with deletion protection cannot be deleted until the protection is turned off:
+  // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html
+  const protectedDb = (student: string): FailureSpec => ({
+    logicalId: 'Database', type: 'AWS::RDS::DBInstance', physicalId: `class-lab-${student}-db`,
+    reason: 'Resource handler returned message: "Cannot delete protected DB Instance, please disable deletion protection and try again." (Service: Rds, Status Code: 400)',
+  });
+  const withDb = (student: string, failures: FailureSpec[]): FakeStackSpec => studentStack(student, {
+    resources: [...studentStack(student).resources!, { logicalId: 'Database', type: 'AWS::RDS::DBInstance', physicalId: `class-lab-${student}-db` }],
+    attempts: [failures],
+  });
+
+  test('listed under its student, once when the scan finds it too, and kept when the student\'s scan fails', async () => {
+    account([withDb('ana', [protectedDb('ana'), logs]), withDb('ben', [protectedDb('ben')])]);
+    // The log group the sweep may not delete is still there; ben's tag lookup fails with the
+    // tagging API's internal error (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html).
+    aws.logs.on(DeleteLogGroupCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: logs:DeleteLogGroup'));
+    aws.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: 'ClassLabStack-ana-AppLogs' }] });
+    // ana also left a volume she created and tagged herself (DescribeVolumes still lists it, available).
+    const volume = { ResourceARN: `arn:aws:ec2:us-east-1:${ACCOUNT}:volume/vol-0ana`, Tags: [{ Key: 'student', Value: 'ana' }] };
+    aws.tagging.on(GetResourcesCommand).callsFake(async (input: any) => {
+      const student = input.TagFilters.find((f: any) => f.Key === 'student')?.Values[0];
+      if (student === 'ben') throw awsError('InternalServiceException', 'Internal service error');
+      return { ResourceTagMappingList: student === undefined || student === 'ana' ? [volume] : [] };
+    });
+    aws.ec2.on(DescribeVolumesCommand, { VolumeIds: ['vol-0ana'] }).resolves({ Volumes: [{ VolumeId: 'vol-0ana', State: 'available' }] });
+    const run = await runCli(['teardown', '--all', '--delete', '--yes', '--json'], { clock });
+    expect(run.code).toBe(1);
+    const doc = run.json();
+    expect(doc.outcomes.map((o: any) => [o.student, o.result])).toEqual([['ana', 'deleted'], ['ben', 'deleted']]);
+    expect(doc.leftovers.ana).toEqual([
+      expect.objectContaining({ student: 'ana', kind: 'other', id: 'class-lab-ana-db', billable: true, foundBy: 'retained' }),
+      expect.objectContaining({ student: 'ana', kind: 'log-group', id: 'ClassLabStack-ana-AppLogs', billable: true, foundBy: 'stack' }),
+      expect.objectContaining({ student: 'ana', kind: 'volume', id: 'vol-0ana', billable: true, foundBy: 'tags' }),
+    ]);
+    expect(doc.leftovers.ben).toEqual([expect.objectContaining({ student: 'ben', kind: 'other', id: 'class-lab-ben-db', billable: true, foundBy: 'retained' })]);
+    expect(doc.unscanned).toEqual({ ben: 'InternalServiceException: Internal service error' });
+    expect(lastLine(run.stderr)).toBe('class-lab-admin teardown: 4 billable leftover(s) (ana, ben); leftovers not scanned (ben)');
   });
 });
