@@ -75,8 +75,8 @@ export async function deleteEcsCluster(ctx: BlockerContext, cluster: string): Pr
         services.push(...(page.serviceArns ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
-      // Services deleted just now: the cluster is tried again at once. One listed again (ListServices
-      // is eventually consistent) is waited for like a draining one, bounded, not deleted in a loop.
+      // Services deleted just now: the cluster is tried again at once. One listed again (the ECS API is
+      // eventually consistent, API_RunTask.html) is waited for like a draining one, bounded, not deleted in a loop.
       const fresh = services.filter((arn) => !seen.has(arn));
       for (const arn of fresh) {
         seen.add(arn);

@@ -67,8 +67,10 @@ describe('ECS clusters', () => {
   });
 
   test('a service ListServices keeps listing after its delete is waited for, bounded, and deleted once', async () => {
-    // ListServices is eventually consistent: a deleted service can stay listed for a while.
-    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
+    // A deleted service leaves ListServices (API_DeleteService.html), but "the Amazon ECS API follows an
+    // eventual consistency model" (API_RunTask.html): a read just after the delete may still list it.
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
     aws.ecs.on(DeleteClusterCommand).rejects(awsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.'));
     aws.ecs.on(ListServicesCommand).resolves({ serviceArns: [SERVICE] });
     aws.ecs.on(UpdateServiceCommand).resolves({});
